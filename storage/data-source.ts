@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { allSchemas } from './entities/schemas.ts';
+import { migrations } from './migrations/index.ts';
+
+export interface DatabaseOptions {
+  /** Folder holding `ra-desk.sqlite` when no URL is given. */
+  readonly dataDir: string;
+  /** `postgres://…` switches to PostgreSQL with the same migrations. */
+  readonly databaseUrl?: string | undefined;
+  /** Milliseconds a writer waits for SQLite's lock before giving up. */
+  readonly busyTimeoutMs?: number;
+}
+
+export const sqliteFile = (dataDir: string): string => join(dataDir, 'ra-desk.sqlite');
+
+/**
+ * Opens the database and applies pending migrations. `synchronize` is never used: the migrations are
+ * the schema, on SQLite and PostgreSQL alike.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const common = { entities: allSchemas, migrations, synchronize: false, logging: false as const, migrationsRun: false };
+  let ds: DataSource;
+  if (options.databaseUrl) {
+    ds = new DataSource({ type: 'postgres', url: options.databaseUrl, ...common });
+  } else {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    ds = new DataSource({
+      type: 'better-sqlite3',
+      database: sqliteFile(options.dataDir),
+      enableWAL: true,
+      timeout: options.busyTimeoutMs ?? 15_000,
+      ...common,
+    });
+  }
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+export const isSqlite = (ds: DataSource): boolean => ds.options.type === 'better-sqlite3';
+
+/**
+ * A query runner whose transactions take SQLite's write lock at BEGIN (`BEGIN IMMEDIATE`). typeorm
+ * issues a deferred `BEGIN TRANSACTION`; in WAL mode a deferred reader that later writes fails at once
+ * with SQLITE_BUSY when another process committed meanwhile, without waiting for the busy timeout.
+ * Taking the lock up front makes concurrent writers (two officers in two processes) queue instead.
+ */
+export function createWriteQueryRunner(ds: DataSource): QueryRunner {
+  const qr = ds.createQueryRunner();
+  if (isSqlite(ds)) {
+    const query = qr.query.bind(qr);
+    qr.query = ((sql: string, ...rest: unknown[]) =>
+      (query as (...a: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE' : sql, ...rest)) as QueryRunner['query'];
+  }
+  return qr;
+}
+
+/** Runs `work` in one write transaction; rolls back on any throw. */
+export async function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  const qr = createWriteQueryRunner(ds);
+  await qr.connect();
+  await qr.startTransaction();
+  try {
+    const result = await work(qr);
+    await qr.commitTransaction();
+    return result;
+  } catch (e) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction();
+    throw e;
+  } finally {
+    await qr.release();
+  }
+}

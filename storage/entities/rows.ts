@@ -1,0 +1,137 @@
+/**
+ * Row shapes as stored. Times are ISO-8601 UTC strings (`2026-11-25T09:00:00.000Z`) in text columns so
+ * SQLite and PostgreSQL sort and compare them the same way; Telegram ids are text because they exceed
+ * 32 bits. NIKs are never stored in clear: `nikEnc` is AES-256-GCM ciphertext, `nikHmac` a keyed hash
+ * for lookups (see storage/crypto/field-cipher.ts).
+ */
+export interface RosterRow {
+  personId: string;
+  nip: string | null;
+  nikHmac: string;
+  nikEnc: string;
+  name: string;
+  email: string;
+  agency: string;
+  position: string;
+  superiorNip: string | null;
+  category: string;
+  active: boolean;
+  updatedAt: string;
+}
+
+export interface OfficerRow {
+  telegramId: string;
+  personId: string;
+  nip: string;
+  role: string;
+  appointmentRef: string;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OutsiderPermitRow {
+  id: string;
+  email: string;
+  nikHmac: string;
+  grantedBy: string;
+  reference: string;
+  grantedAt: string;
+}
+
+export interface RequestRow {
+  id: string;
+  kind: string;
+  status: string;
+  channel: string;
+  applicantPersonId: string | null;
+  applicantNip: string | null;
+  applicantEmail: string;
+  applicantName: string;
+  applicantNikHmac: string | null;
+  applicantNikEnc: string | null;
+  certificateType: string | null;
+  uses: string;
+  details: string;
+  checks: string;
+  reviewRound: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DecisionRow {
+  id: string;
+  requestId: string;
+  reviewRound: number;
+  officerTelegramId: string;
+  outcome: string;
+  reasons: string;
+  note: string;
+  decidedAt: string;
+}
+
+export interface DocumentRow {
+  id: string;
+  requestId: string;
+  kind: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  path: string;
+  wrappedKey: string;
+  keyId: string;
+  createdAt: string;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  outcome: string;
+  evidence: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface SequenceRow {
+  name: string;
+  value: number;
+}
+
+export interface CertificateRow {
+  id: string;
+  requestId: string;
+  ownerPersonId: string;
+  serial: string;
+  issuer: string;
+  fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  state: string;
+  agreementAcceptedAt: string | null;
+  agreementHash: string | null;
+  deliveredAt: string | null;
+  receiptConfirmedAt: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  createdAt: string;
+}
+
+export interface OutboxRow {
+  id: string;
+  dedupeKey: string;
+  channel: string;
+  recipient: string;
+  template: string;
+  model: string;
+  messageId: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}

@@ -1,0 +1,151 @@
+import { EntitySchema } from 'typeorm';
+import type {
+  AuditRow, CertificateRow, DecisionRow, DocumentRow, OfficerRow, OutboxRow, OutsiderPermitRow,
+  RequestRow, RosterRow, SequenceRow,
+} from './rows.ts';
+
+// EntitySchema rather than decorators: tsx and vitest's esbuild emit no decorator metadata (TOOLCHAIN.md).
+// Column types are explicit and portable between SQLite and PostgreSQL; the migrations own the DDL.
+
+const text = { type: 'text' } as const;
+const nullableText = { type: 'text', nullable: true } as const;
+const int = { type: 'integer' } as const;
+const bool = { type: 'boolean' } as const;
+
+export const RosterSchema = new EntitySchema<RosterRow>({
+  name: 'RosterEntry', tableName: 'roster_entries',
+  columns: {
+    personId: { ...text, primary: true, name: 'person_id' },
+    nip: { ...nullableText },
+    nikHmac: { ...text, name: 'nik_hmac' },
+    nikEnc: { ...text, name: 'nik_enc' },
+    name: text, email: text, agency: text, position: text,
+    superiorNip: { ...nullableText, name: 'superior_nip' },
+    category: text, active: bool,
+    updatedAt: { ...text, name: 'updated_at' },
+  },
+});
+
+export const OfficerSchema = new EntitySchema<OfficerRow>({
+  name: 'Officer', tableName: 'officers',
+  columns: {
+    telegramId: { ...text, primary: true, name: 'telegram_id' },
+    personId: { ...text, name: 'person_id' },
+    nip: text, role: text,
+    appointmentRef: { ...text, name: 'appointment_ref' },
+    active: bool,
+    createdAt: { ...text, name: 'created_at' },
+    updatedAt: { ...text, name: 'updated_at' },
+  },
+});
+
+export const OutsiderPermitSchema = new EntitySchema<OutsiderPermitRow>({
+  name: 'OutsiderPermit', tableName: 'outsider_permits',
+  columns: {
+    id: { ...text, primary: true }, email: text,
+    nikHmac: { ...text, name: 'nik_hmac' },
+    grantedBy: { ...text, name: 'granted_by' },
+    reference: text,
+    grantedAt: { ...text, name: 'granted_at' },
+  },
+});
+
+export const RequestSchema = new EntitySchema<RequestRow>({
+  name: 'Request', tableName: 'requests',
+  columns: {
+    id: { ...text, primary: true }, kind: text, status: text, channel: text,
+    applicantPersonId: { ...nullableText, name: 'applicant_person_id' },
+    applicantNip: { ...nullableText, name: 'applicant_nip' },
+    applicantEmail: { ...text, name: 'applicant_email' },
+    applicantName: { ...text, name: 'applicant_name' },
+    applicantNikHmac: { ...nullableText, name: 'applicant_nik_hmac' },
+    applicantNikEnc: { ...nullableText, name: 'applicant_nik_enc' },
+    certificateType: { ...nullableText, name: 'certificate_type' },
+    uses: text, details: text, checks: text,
+    reviewRound: { ...int, name: 'review_round' },
+    version: int,
+    createdAt: { ...text, name: 'created_at' },
+    updatedAt: { ...text, name: 'updated_at' },
+  },
+});
+
+export const DecisionSchema = new EntitySchema<DecisionRow>({
+  name: 'Decision', tableName: 'decisions',
+  columns: {
+    id: { ...text, primary: true },
+    requestId: { ...text, name: 'request_id' },
+    reviewRound: { ...int, name: 'review_round' },
+    officerTelegramId: { ...text, name: 'officer_telegram_id' },
+    outcome: text, reasons: text, note: text,
+    decidedAt: { ...text, name: 'decided_at' },
+  },
+});
+
+export const DocumentSchema = new EntitySchema<DocumentRow>({
+  name: 'Document', tableName: 'documents',
+  columns: {
+    id: { ...text, primary: true },
+    requestId: { ...text, name: 'request_id' },
+    kind: text,
+    mediaType: { ...text, name: 'media_type' },
+    size: int, sha256: text, path: text,
+    wrappedKey: { ...text, name: 'wrapped_key' },
+    keyId: { ...text, name: 'key_id' },
+    createdAt: { ...text, name: 'created_at' },
+  },
+});
+
+export const AuditSchema = new EntitySchema<AuditRow>({
+  name: 'AuditEntry', tableName: 'audit_log',
+  columns: {
+    seq: { ...int, primary: true },
+    at: text, actor: text, action: text, subject: text, outcome: text, evidence: text,
+    prevHash: { ...text, name: 'prev_hash' },
+    hash: text,
+  },
+});
+
+export const SequenceSchema = new EntitySchema<SequenceRow>({
+  name: 'Sequence', tableName: 'sequences',
+  columns: { name: { ...text, primary: true }, value: int },
+});
+
+export const CertificateSchema = new EntitySchema<CertificateRow>({
+  name: 'Certificate', tableName: 'certificates',
+  columns: {
+    id: { ...text, primary: true },
+    requestId: { ...text, name: 'request_id' },
+    ownerPersonId: { ...text, name: 'owner_person_id' },
+    serial: text, issuer: text, fingerprint: text,
+    notBefore: { ...text, name: 'not_before' },
+    notAfter: { ...text, name: 'not_after' },
+    state: text,
+    agreementAcceptedAt: { ...nullableText, name: 'agreement_accepted_at' },
+    agreementHash: { ...nullableText, name: 'agreement_hash' },
+    deliveredAt: { ...nullableText, name: 'delivered_at' },
+    receiptConfirmedAt: { ...nullableText, name: 'receipt_confirmed_at' },
+    revokedAt: { ...nullableText, name: 'revoked_at' },
+    revocationReason: { ...nullableText, name: 'revocation_reason' },
+    createdAt: { ...text, name: 'created_at' },
+  },
+});
+
+export const OutboxSchema = new EntitySchema<OutboxRow>({
+  name: 'OutboxMessage', tableName: 'outbox',
+  columns: {
+    id: { ...text, primary: true },
+    dedupeKey: { ...text, name: 'dedupe_key' },
+    channel: text, recipient: text, template: text, model: text,
+    messageId: { ...text, name: 'message_id' },
+    status: text, attempts: int,
+    nextAttemptAt: { ...text, name: 'next_attempt_at' },
+    lastError: { ...nullableText, name: 'last_error' },
+    createdAt: { ...text, name: 'created_at' },
+    sentAt: { ...nullableText, name: 'sent_at' },
+  },
+});
+
+export const allSchemas = [
+  RosterSchema, OfficerSchema, OutsiderPermitSchema, RequestSchema, DecisionSchema, DocumentSchema,
+  AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema,
+];

@@ -1,0 +1,4 @@
+import { Foundation1764000000001 } from './0001-foundation.ts';
+
+/** Every migration in order. Add new ones at the end; never edit one that has shipped. */
+export const migrations = [Foundation1764000000001];

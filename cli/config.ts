@@ -1,0 +1,78 @@
+import { resolve, join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All configuration, parsed once (STYLE.md §7). `createConfig(env)` takes any env-like object so tests
+ * build configs without touching `process.env`; `loadConfig()` is the only reader of the real environment.
+ * Every variable is documented in `.env.example` and the README.
+ */
+const csv = (s: string): string[] => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+const domainName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const positiveInt = (name: string, max: number) =>
+  z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
+    .refine((n) => n >= 1 && n <= max, `${name} must be between 1 and ${max}`);
+
+const schema = z.object({
+  RA_DATA_DIR: z.string().min(1).default('./data'),
+  RA_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/.+/, 'RA_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)').optional(),
+  RA_MASTER_KEY: z.string().refine((s) => Buffer.from(s.trim(), 'base64').length === 32, 'RA_MASTER_KEY must be the base64 of 32 bytes (openssl rand -base64 32)').optional(),
+  RA_MASTER_KEY_FILE: z.string().min(1).optional(),
+  RA_OFFICIAL_DOMAINS: z.string().default('pontianak.go.id').transform(csv)
+    .refine((list) => list.length > 0 && list.every((d) => domainName.test(d)), 'RA_OFFICIAL_DOMAINS must be a comma-separated list of domain names, e.g. pontianak.go.id'),
+  RA_MAX_FILE_MB: positiveInt('RA_MAX_FILE_MB', 100).default(10),
+  RA_MAX_MESSAGE_MB: positiveInt('RA_MAX_MESSAGE_MB', 200).default(25),
+  RA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RA_TIMEZONE: z.string().default('Asia/Pontianak'),
+});
+
+export interface Config {
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly masterKey: string | undefined;
+  readonly masterKeyFile: string;
+  readonly officialDomains: readonly string[];
+  readonly maxFileBytes: number;
+  readonly maxMessageBytes: number;
+  readonly logLevel: string;
+  readonly timezone: string;
+  /** Right-hand side of the Message-IDs ra-desk generates. */
+  readonly messageIdDomain: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function createConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // An empty variable means "not set": .env files often carry `RA_DATABASE_URL=`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('RA_') && v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`Invalid ${name}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const dataDir = resolve(c.RA_DATA_DIR);
+  const timezoneOk = (() => { try { new Intl.DateTimeFormat('en', { timeZone: c.RA_TIMEZONE }); return true; } catch { return false; } })();
+  if (!timezoneOk) throw new ConfigError(`Invalid RA_TIMEZONE: must be an IANA time zone such as Asia/Pontianak`);
+  return {
+    dataDir,
+    databaseUrl: c.RA_DATABASE_URL,
+    masterKey: c.RA_MASTER_KEY,
+    masterKeyFile: resolve(c.RA_MASTER_KEY_FILE ?? join(dataDir, 'keys', 'master.key')),
+    officialDomains: c.RA_OFFICIAL_DOMAINS,
+    maxFileBytes: c.RA_MAX_FILE_MB * 1024 * 1024,
+    maxMessageBytes: c.RA_MAX_MESSAGE_MB * 1024 * 1024,
+    logLevel: c.RA_LOG_LEVEL,
+    timezone: c.RA_TIMEZONE,
+    messageIdDomain: c.RA_OFFICIAL_DOMAINS[0]!,
+  };
+}
+
+/** Reads `.env` (without overriding real variables) and the environment, once, at start-up. */
+export async function loadConfig(): Promise<Config> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ quiet: true });
+  return createConfig(process.env);
+}

@@ -1,0 +1,70 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createIo, EXIT, UsageError, type Io } from './io.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { isRaError } from '../domain/shared/ra-error.ts';
+import { runInit } from './commands/init.ts';
+import { runRosterImport } from './commands/roster-import.ts';
+import { runOfficer } from './commands/officer.ts';
+import { runRequests } from './commands/requests.ts';
+import { runAuditVerify } from './commands/audit.ts';
+import { runDemo } from './commands/demo.ts';
+
+export interface CommandContext {
+  readonly io: Io;
+  readonly args: readonly string[];
+  config(): Promise<Config>;
+}
+
+type Command = (ctx: CommandContext) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  init: runInit,
+  roster: (ctx) => sub(ctx, { import: runRosterImport }),
+  officer: runOfficer,
+  requests: runRequests,
+  audit: (ctx) => sub(ctx, { verify: runAuditVerify }),
+  demo: runDemo,
+};
+
+async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {
+  const [name, ...rest] = ctx.args;
+  const command = name ? table[name] : undefined;
+  if (!command) throw new UsageError('CLI.UNKNOWN_SUBCOMMAND', { given: name ?? '', expected: Object.keys(table).join(', ') });
+  return command({ ...ctx, args: rest });
+}
+
+/** Parses flags with node:util; unknown flags are usage errors, not silently ignored. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError('CLI.BAD_FLAG', { detail: (e as Error).message.split('\n')[0] ?? '' });
+  }
+}
+
+/** `ra-desk …`: returns the exit code (0 ok, 1 failure, 2 bad usage or input). */
+export async function main(argv: readonly string[], io: Io = createIo()): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    io.out(io.t.message('CLI.HELP'));
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  let config: Config | undefined;
+  try {
+    if (!command) throw new UsageError('CLI.UNKNOWN_COMMAND', { given: name });
+    return await command({ io, args, config: async () => (config ??= await loadConfig()) });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`ra-desk: ${io.t.message(e.code, e.params)}`);
+      return EXIT.usage;
+    }
+    if (e instanceof ConfigError) {
+      io.err(`ra-desk: ${e.message}`);
+      return EXIT.usage;
+    }
+    // Codes and messages of RaError carry no personal data by construction; anything else is shown by class only.
+    io.err(`ra-desk: ${isRaError(e) ? `${e.code}: ${e.message}` : io.t.message('CLI.UNEXPECTED', { kind: e instanceof Error ? e.name : typeof e })}`);
+    return EXIT.failure;
+  }
+}

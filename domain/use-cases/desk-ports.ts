@@ -1,0 +1,29 @@
+import type { UnitOfWork } from '../ports/transaction.ts';
+import type { CaseRepository } from '../ports/case-repository.ts';
+import type { OfficerDirectory, OutsiderPermits, RosterDirectory } from '../ports/directories.ts';
+import type { IdentityHasher } from '../ports/identity-hasher.ts';
+import type { DocumentVault } from '../ports/document-vault.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { Clock } from '../ports/clock.ts';
+
+/** Policy values the use cases need, taken from configuration by the composition root. */
+export interface DeskSettings {
+  readonly officialDomains: readonly string[];
+  readonly maxFileBytes: number;
+}
+
+/** Everything a use case may touch. Both channels (bot, mail) and the CLI pass the same bag. */
+export interface DeskPorts {
+  readonly uow: UnitOfWork;
+  readonly cases: CaseRepository;
+  readonly roster: RosterDirectory;
+  readonly officers: OfficerDirectory;
+  readonly permits: OutsiderPermits;
+  readonly hasher: IdentityHasher;
+  readonly vault: DocumentVault;
+  readonly audit: AuditLog;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly settings: DeskSettings;
+}

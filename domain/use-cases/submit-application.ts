@@ -1,0 +1,111 @@
+import { ok, refuse, type Params, type Result } from '../shared/result.ts';
+import { parseNik } from '../identity/nik.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import { checkFileType, type MediaType } from '../documents/file-type.ts';
+import type { DocumentKind } from '../documents/document-kind.ts';
+import { defaultUses, isCertificateType, isCertificateUse, type CertificateType, type CertificateUse } from '../certificates/certificate.ts';
+import type { Channel } from '../requests/case-kind.ts';
+import type { CheckResult } from '../requests/case-record.ts';
+import { allPass, verifyIssuance } from '../issuance/verification.ts';
+import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
+import type { DeskPorts } from './desk-ports.ts';
+
+export interface IncomingDocument {
+  readonly kind: DocumentKind;
+  /** As the sender named it; only used to tell them which file was refused. */
+  readonly filename: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface ApplicationInput {
+  readonly channel: Channel;
+  readonly email: string;
+  readonly nik: string | null;
+  readonly nip: string | null;
+  readonly name: string | null;
+  readonly certificateType: string | null;
+  readonly uses: readonly string[];
+  readonly documents: readonly IncomingDocument[];
+  /** Where bot replies go, for applications made in Telegram. */
+  readonly telegramChatId?: string;
+}
+
+export interface RefusedDocument {
+  readonly filename: string;
+  readonly code: string;
+  readonly params: Params;
+}
+
+export interface ApplicationOutcome {
+  readonly requestId: string;
+  readonly status: 'incomplete' | 'pending_review';
+  readonly checks: readonly CheckResult[];
+  readonly refusedDocuments: readonly RefusedDocument[];
+}
+
+export type ApplicationCode = 'APPLY.BAD_CERTIFICATE_TYPE' | 'APPLY.BAD_USE' | 'APPLY.EMAIL_MISSING';
+
+/**
+ * An issuance application (Pasal 15), the one use case behind the bot's "Ajukan sertifikat" and the
+ * mail handler. Files are checked by their bytes and stored encrypted; every verification item is run
+ * and recorded. A complete application waits for an officer (`pending_review`); an incomplete one is
+ * kept (`incomplete`) so the applicant only sends what is missing. Nothing the applicant sent is lost:
+ * a refused file is reported back by name, the rest is stored.
+ */
+export async function submitApplication(p: DeskPorts, input: ApplicationInput): Promise<Result<ApplicationOutcome, ApplicationCode>> {
+  const email = normaliseEmail(input.email);
+  if (!email) return refuse('APPLY.EMAIL_MISSING');
+  const typeText = (input.certificateType ?? 'individual').trim().toLowerCase();
+  if (!isCertificateType(typeText)) return refuse('APPLY.BAD_CERTIFICATE_TYPE', { given: typeText.slice(0, 20) });
+  const certificateType: CertificateType = typeText;
+  const badUse = input.uses.find((u) => !isCertificateUse(u));
+  if (badUse !== undefined) return refuse('APPLY.BAD_USE', { given: badUse.slice(0, 20) });
+  const uses: CertificateUse[] = input.uses.length > 0 ? [...new Set(input.uses as CertificateUse[])] : defaultUses(certificateType);
+
+  const accepted: { kind: DocumentKind; bytes: Uint8Array; mediaType: MediaType }[] = [];
+  const refusedDocuments: RefusedDocument[] = [];
+  for (const doc of input.documents) {
+    const type = checkFileType(doc.bytes, { maxBytes: p.settings.maxFileBytes });
+    if (type.ok) accepted.push({ kind: doc.kind, bytes: doc.bytes, mediaType: type.value.mediaType });
+    else refusedDocuments.push({ filename: doc.filename, code: type.code, params: type.params });
+  }
+
+  const nip = input.nip?.replace(/\s+/g, '') || null;
+  const nik = input.nik?.replace(/\s+/g, '') || null;
+  const rosterEntry = nip ? await p.roster.findByNip(nip) : await p.roster.findByEmail(email);
+  const nikLookup = nik && parseNik(nik).ok ? p.hasher.nikLookup(nik) : null;
+  const outsiderPermitted = nikLookup !== null && !rosterEntry && (await p.permits.isPermitted(email, nikLookup));
+  const now = p.clock.now();
+  const at = now.toISOString();
+
+  const outcome = await p.uow.run(async (tx) => {
+    const requestId = await p.cases.nextId('issuance', now.getUTCFullYear(), tx);
+    const stored = [];
+    for (const doc of accepted) stored.push(await p.vault.store({ requestId, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx));
+    const checks = verifyIssuance({
+      email, nik, nip, documents: stored, rosterEntry, nikLookup, outsiderPermitted, officialDomains: p.settings.officialDomains,
+    });
+    const status = allPass(checks) ? 'pending_review' as const : 'incomplete' as const;
+    await p.cases.create({
+      id: requestId, kind: 'issuance', status, channel: input.channel,
+      applicant: { personId: rosterEntry?.personId ?? null, nip, email, name: rosterEntry?.name ?? (input.name?.trim() || email) },
+      applicantNik: nik, certificateType, uses,
+      details: input.telegramChatId ? { telegramChatId: input.telegramChatId } : {},
+      checks, reviewRound: status === 'pending_review' ? 1 : 0, createdAt: at,
+    }, tx);
+    await p.audit.append({
+      actor: rosterEntry ? personActor(rosterEntry.personId) : SYSTEM_ACTOR,
+      action: 'request.create', subject: requestId, outcome: status, evidence: stored.map((d) => d.sha256),
+    }, tx);
+    const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));
+    await p.notifier.enqueue({
+      dedupeKey: `received:${requestId}`,
+      channel: input.channel,
+      recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
+      template: status === 'pending_review' ? 'application-received' : 'application-incomplete',
+      model: { requestId, missing, refusedDocuments },
+    }, tx);
+    return { requestId, status, checks, refusedDocuments };
+  });
+  return ok(outcome);
+}

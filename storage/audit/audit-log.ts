@@ -1,0 +1,246 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MoreThan, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { assertAuditSafe, type Actor, type AuditEvent } from '../../domain/audit/audit-event.ts';
+import {
+  GENESIS_HASH, chainHash, createChainVerifier, encodeEvidence, verifyCheckpoint, type ChainRow,
+} from '../../domain/audit/chain.ts';
+import type { AuditLog, AuditRecord } from '../../domain/ports/audit-log.ts';
+import type { TransactionHandle } from '../../domain/ports/transaction.ts';
+import { RaError } from '../../domain/shared/ra-error.ts';
+import type { KeyRing } from '../crypto/keys.ts';
+import { inWriteTransaction, isSqlite } from '../data-source.ts';
+import type { AuditRow } from '../entities/rows.ts';
+import { AuditSchema } from '../entities/schemas.ts';
+import { toHandle, toQueryRunner } from '../transaction.ts';
+
+/** The authenticated chain head, kept outside the database so whoever can edit the database cannot also move it. */
+export interface AuditCheckpoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly at: string;
+  /** HMAC-SHA256 (hex) of `${seq}|${hash}|${at}` under `KeyRing.auditKey`. */
+  readonly mac: string;
+}
+
+export type AuditVerifyReason =
+  | 'hash_mismatch' | 'link_broken' | 'sequence_gap' | 'sequence_order'
+  | 'truncated' | 'checkpoint_mismatch' | 'checkpoint_missing' | 'checkpoint_forged';
+
+/** What `ra-desk audit verify` prints; a non-zero exit whenever `ok` is false. */
+export interface AuditVerifyReport {
+  readonly ok: boolean;
+  /** Rows verified intact from seq 1 (on failure: the intact prefix before `firstBadSeq`). */
+  readonly count: number;
+  /** Hash of row `count` (GENESIS_HASH when none). */
+  readonly head: string;
+  /** Absent for a missing or forged checkpoint on an intact chain: no row is known to be bad. */
+  readonly firstBadSeq?: number;
+  readonly reason?: AuditVerifyReason;
+  /** The checkpoint's own state, reported even when the chain failure is the headline. */
+  readonly checkpoint: 'ok' | 'none_needed' | 'missing' | 'forged' | 'truncated' | 'checkpoint_mismatch';
+}
+
+export interface StoredAuditLog extends AuditLog {
+  /** Appends in a write transaction of its own, commits, then moves the checkpoint. */
+  appendStandalone(event: AuditEvent): Promise<AuditRecord>;
+  /**
+   * Moves the checkpoint to the committed head; call after every commit that appended. Never moves it
+   * backwards. Throws AUDIT.CHECKPOINT_FORGED rather than overwrite a checkpoint it cannot authenticate:
+   * that file is the evidence `verify` needs.
+   */
+  checkpoint(): Promise<AuditCheckpoint>;
+  /** Streams the whole log in pages, checks the chain, then the checkpoint. */
+  verify(): Promise<AuditVerifyReport>;
+}
+
+export interface AuditLogOptions {
+  readonly dataSource: DataSource;
+  /** Folder of `audit-checkpoint.json`. */
+  readonly dataDir: string;
+  readonly keys: KeyRing;
+  readonly now?: () => Date;
+}
+
+export const auditCheckpointFile = (dataDir: string): string => join(dataDir, 'audit-checkpoint.json');
+
+/** Rows per page while verifying: a million rows never sit in memory at once. */
+const PAGE = 5_000;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const toChainRow = (r: AuditRow): ChainRow => ({ ...r, seq: Number(r.seq) });
+
+const toRecord = (r: AuditRow): AuditRecord => ({ ...r, actor: r.actor as Actor, evidence: JSON.parse(r.evidence) as string[] });
+
+async function lastRow(manager: EntityManager): Promise<AuditRow | undefined> {
+  const [row] = await manager.find(AuditSchema, { order: { seq: 'DESC' }, take: 1 });
+  return row;
+}
+
+/**
+ * SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the table lock so two transactions
+ * cannot both read seq N and both write N+1. EXCLUSIVE mode still lets readers (verify) through.
+ */
+async function lockChain(qr: QueryRunner): Promise<void> {
+  if (!isSqlite(qr.dataSource)) await qr.query('LOCK TABLE audit_log IN EXCLUSIVE MODE');
+}
+
+/**
+ * The audit log on the desk's own database (SQLite or PostgreSQL) with its checkpoint file.
+ *
+ * @example
+ * const audit = createAuditLog({ dataSource, dataDir: config.dataDir, keys });
+ * await audit.appendStandalone({ actor: SYSTEM_ACTOR, action: 'roster.imported', subject: 'roster', outcome: 'ok' });
+ * const report = await audit.verify();
+ */
+export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
+  const { dataSource, dataDir, keys } = options;
+  const now = options.now ?? (() => new Date());
+  const file = auditCheckpointFile(dataDir);
+
+  // better-sqlite3 gives a DataSource ONE shared query runner: two overlapping inWriteTransaction calls
+  // in one process would nest as savepoints of one transaction. Our own transactions therefore queue.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const mac = (seq: number, hash: string, at: string): string =>
+    createHmac('sha256', keys.auditKey).update(`${seq}|${hash}|${at}`).digest('hex');
+
+  type Read = { state: 'missing' } | { state: 'forged' } | { state: 'valid'; checkpoint: AuditCheckpoint };
+
+  async function readCheckpoint(): Promise<Read> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+      throw new RaError('AUDIT.CHECKPOINT_UNREADABLE', `Cannot read ${file}; check its permissions`, { cause: e });
+    }
+    try {
+      const c = JSON.parse(text) as Partial<Record<keyof AuditCheckpoint, unknown>>;
+      if (!Number.isSafeInteger(c.seq) || (c.seq as number) < 0 || typeof c.hash !== 'string' || !HEX64.test(c.hash)
+        || typeof c.at !== 'string' || typeof c.mac !== 'string' || !HEX64.test(c.mac)) return { state: 'forged' };
+      const checkpoint: AuditCheckpoint = { seq: c.seq as number, hash: c.hash, at: c.at, mac: c.mac };
+      const expected = Buffer.from(mac(checkpoint.seq, checkpoint.hash, checkpoint.at), 'hex');
+      return timingSafeEqual(expected, Buffer.from(checkpoint.mac, 'hex')) ? { state: 'valid', checkpoint } : { state: 'forged' };
+    } catch {
+      return { state: 'forged' };
+    }
+  }
+
+  /** temp + fsync + rename + fsync(dir): a crash leaves the old checkpoint or the new one, never half of one. */
+  async function writeCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(checkpoint) + '\n');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw new RaError('AUDIT.CHECKPOINT_WRITE', `Cannot write ${file}; check that the data folder is writable`, { cause: e });
+    }
+    const dir = await open(dataDir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  async function append(event: AuditEvent, tx: TransactionHandle): Promise<AuditRecord> {
+    assertAuditSafe(event);
+    const qr = toQueryRunner(tx);
+    if (!qr.isTransactionActive) throw new RaError('AUDIT.NO_TRANSACTION', 'AuditLog.append needs the caller\'s open write transaction');
+    await lockChain(qr);
+    const last = await lastRow(qr.manager);
+    const entry = {
+      seq: last ? Number(last.seq) + 1 : 1,
+      at: now().toISOString(),
+      actor: event.actor,
+      action: event.action,
+      subject: event.subject,
+      outcome: event.outcome,
+      evidence: encodeEvidence(event.evidence ?? []),
+    };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const row: AuditRow = { ...entry, prevHash, hash: chainHash(prevHash, entry) };
+    await qr.manager.insert(AuditSchema, row);
+    return toRecord(row);
+  }
+
+  const checkpoint = (): Promise<AuditCheckpoint> => serial(() => inWriteTransaction(dataSource, async (qr) => {
+    // Inside the write lock: two processes checkpointing at once cannot interleave read-head and rename.
+    await lockChain(qr);
+    const existing = await readCheckpoint();
+    if (existing.state === 'forged') {
+      throw new RaError('AUDIT.CHECKPOINT_FORGED', `${file} does not authenticate; run "ra-desk audit verify" before anything overwrites it`);
+    }
+    const head = await lastRow(qr.manager);
+    const seq = head ? Number(head.seq) : 0;
+    if (existing.state === 'valid' && existing.checkpoint.seq >= seq) return existing.checkpoint;
+    const hash = head?.hash ?? GENESIS_HASH;
+    const at = now().toISOString();
+    const next: AuditCheckpoint = { seq, hash, at, mac: mac(seq, hash, at) };
+    await writeCheckpoint(next);
+    return next;
+  }));
+
+  async function appendStandalone(event: AuditEvent): Promise<AuditRecord> {
+    const record = await serial(() =>
+      inWriteTransaction(dataSource, (qr) => append(event, toHandle(qr))));
+    await checkpoint();
+    return record;
+  }
+
+  async function verify(): Promise<AuditVerifyReport> {
+    // Read the checkpoint before the rows: rows only grow, so a checkpoint written meanwhile can never
+    // look like a truncation.
+    const cp = await readCheckpoint();
+    const verifier = createChainVerifier();
+    const repo = dataSource.getRepository(AuditSchema);
+    for (let after = 0; ;) {
+      const page = await repo.find({ where: { seq: MoreThan(after) }, order: { seq: 'ASC' }, take: PAGE });
+      const broken = page.some((row) => verifier.push(toChainRow(row)) !== undefined);
+      const lastInPage = page.at(-1);
+      if (broken || !lastInPage || page.length < PAGE) break;
+      after = Number(lastInPage.seq);
+    }
+    const chain = verifier.result();
+    const last = await lastRow(dataSource.manager);
+    const lastSeq = last ? Number(last.seq) : 0;
+
+    let status: AuditVerifyReport['checkpoint'];
+    let cpFailure: { firstBadSeq: number; reason: AuditVerifyReason } | undefined;
+    if (cp.state === 'missing') status = lastSeq === 0 ? 'none_needed' : 'missing';
+    else if (cp.state === 'forged') status = 'forged';
+    else {
+      const at = await repo.findOne({ where: { seq: cp.checkpoint.seq } });
+      const r = verifyCheckpoint(cp.checkpoint, { lastSeq, hashAtSeq: at?.hash });
+      status = r.ok ? 'ok' : r.reason;
+      if (!r.ok) cpFailure = { firstBadSeq: r.firstBadSeq, reason: r.reason };
+    }
+
+    const base = { count: chain.count, head: chain.head, checkpoint: status };
+    // The earliest bad seq wins: that is where an auditor starts reading.
+    if (!chain.ok && (!cpFailure || chain.firstBadSeq <= cpFailure.firstBadSeq)) {
+      return { ok: false, ...base, firstBadSeq: chain.firstBadSeq, reason: chain.reason };
+    }
+    if (cpFailure) return { ok: false, ...base, ...cpFailure };
+    if (status === 'missing') return { ok: false, ...base, reason: 'checkpoint_missing' };
+    if (status === 'forged') return { ok: false, ...base, reason: 'checkpoint_forged' };
+    return { ok: true, ...base };
+  }
+
+  return { append, appendStandalone, checkpoint, verify };
+}

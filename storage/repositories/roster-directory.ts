@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { RosterDirectory } from '../../domain/ports/directories.ts';
+import type { RosterPerson } from '../../domain/roster/roster-person.ts';
+import type { PersonCategory } from '../../domain/roster/roster-entry.ts';
+import { ok, refuse } from '../../domain/shared/result.ts';
+import { RosterSchema } from '../entities/schemas.ts';
+import type { RosterRow } from '../entities/rows.ts';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import { managerFor } from '../transaction.ts';
+
+const toPerson = (r: RosterRow): RosterPerson => ({
+  personId: r.personId, nip: r.nip, name: r.name, email: r.email, agency: r.agency, position: r.position,
+  superiorNip: r.superiorNip, category: r.category as PersonCategory, active: Boolean(r.active), nikLookup: r.nikHmac,
+});
+
+/** The ASN roster. NIKs are stored encrypted with their keyed hash beside them (UU 27/2022). */
+export function createRosterDirectory(ds: DataSource, cipher: FieldCipher): RosterDirectory {
+  const repo = (tx?: Parameters<typeof managerFor>[1]) => managerFor(ds, tx).getRepository(RosterSchema);
+  return {
+    findByNip: async (nip, tx) => { const r = await repo(tx).findOneBy({ nip }); return r ? toPerson(r) : null; },
+    findByEmail: async (email, tx) => { const r = await repo(tx).findOneBy({ email: email.trim().toLowerCase() }); return r ? toPerson(r) : null; },
+    findByPersonId: async (personId, tx) => { const r = await repo(tx).findOneBy({ personId }); return r ? toPerson(r) : null; },
+    count: () => repo().count(),
+
+    async upsert(entry, at, tx) {
+      const r = repo(tx);
+      const nikHmac = cipher.lookupHash(entry.nik);
+      const existing = entry.nip ? await r.findOneBy({ nip: entry.nip }) : await r.findOneBy({ email: entry.email, category: 'official' });
+      const byNik = await r.findOneBy({ nikHmac });
+      if (byNik && byNik.personId !== existing?.personId) return refuse('ROSTER.NIK_TAKEN');
+      const byEmail = await r.findOneBy({ email: entry.email });
+      if (byEmail && byEmail.personId !== existing?.personId) return refuse('ROSTER.EMAIL_TAKEN');
+      const row: RosterRow = {
+        personId: existing?.personId ?? randomUUID(),
+        nip: entry.nip, nikHmac,
+        // Re-encrypting an unchanged NIK would churn the row on every import; keep the old ciphertext.
+        nikEnc: existing && existing.nikHmac === nikHmac ? existing.nikEnc : cipher.encrypt(entry.nik),
+        name: entry.name, email: entry.email, agency: entry.agency, position: entry.position,
+        superiorNip: entry.superiorNip, category: entry.category, active: true, updatedAt: at,
+      };
+      await r.save(row);
+      return ok({ personId: row.personId, created: !existing });
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { isDocumentKind } from '../../domain/documents/document-kind.ts';
+import { MEDIA_TYPES, type MediaType } from '../../domain/documents/file-type.ts';
+import type { DocumentVault, StoredDocument } from '../../domain/ports/document-vault.ts';
+import type { TransactionHandle } from '../../domain/ports/transaction.ts';
+import { RaError } from '../../domain/shared/ra-error.ts';
+import type { KeyRing } from '../crypto/keys.ts';
+import { inWriteTransaction } from '../data-source.ts';
+import type { DocumentRow } from '../entities/rows.ts';
+import { DocumentSchema } from '../entities/schemas.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
+import { registerRollbackCleanup } from './rollback-cleanup.ts';
+import { contentAad, openContent, sealContent } from './sealed-file.ts';
+
+export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
+
+export interface FileVaultOptions {
+  readonly dataSource: DataSource;
+  /** The data folder; files go to `<dataDir>/vault/<2 hex>/<documentId>.bin`. */
+  readonly dataDir: string;
+  readonly keys: KeyRing;
+  readonly now?: () => Date;
+}
+
+/** Relative to the data folder, `/`-separated, so the folder can move and backups can verify it. */
+export const documentPath = (documentId: string): string => `vault/${documentId.slice(0, 2)}/${documentId}.bin`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The document vault on the local file system (Pasal 15(6): archive securely; UU 27/2022: the e-KTP
+ * scan is personal data). Each file gets a random data key; content is AES-256-GCM with the request and
+ * document id as associated data; the data key is wrapped by the master key's wrap key and kept in the
+ * row with `key_id`, so a key rotation re-wraps rows and never rewrites files. Plaintext lives only in
+ * memory: no temp file, no log line.
+ *
+ * @example
+ * const vault = createFileVault({ dataSource, dataDir: config.dataDir, keys });
+ * const doc = await vault.store({ requestId, kind: 'ktp_scan', bytes, mediaType: 'image/png' });
+ * const bytes = await vault.read(doc.id, requestId);
+ */
+export function createFileVault(options: FileVaultOptions): DocumentVault {
+  const { dataSource, dataDir, keys } = options;
+  const now = options.now ?? (() => new Date());
+  const rollbacks = registerRollbackCleanup(dataSource);
+  const documents = (qr?: QueryRunner) => (qr ? qr.manager : dataSource.manager).getRepository(DocumentSchema);
+
+  return {
+    async store(input, tx) {
+      const id = randomUUID();
+      const dataKey = randomBytes(DATA_KEY_BYTES);
+      const row: DocumentRow = {
+        id,
+        requestId: input.requestId,
+        kind: input.kind,
+        mediaType: input.mediaType,
+        size: input.bytes.length,
+        sha256: sha256(input.bytes),
+        path: documentPath(id),
+        wrappedKey: wrapDataKey(keys.wrapKey, id, dataKey),
+        keyId: keys.keyId,
+        createdAt: now().toISOString(),
+      };
+      const sealed = sealContent(dataKey, contentAad(input.requestId, id), input.bytes);
+      dataKey.fill(0);
+      // The file first, fsynced: a committed row always has its file. If the row fails, the file goes.
+      const file = join(dataDir, row.path);
+      await writeFileAtomic(file, sealed);
+      try {
+        if (tx === undefined) {
+          await inWriteTransaction(dataSource, (qr) => documents(qr).insert(row));
+        } else {
+          const qr = toQueryRunner(tx);
+          await documents(qr).insert(row);
+          rollbacks.track(qr, file);
+        }
+      } catch (e) {
+        await rm(file, { force: true });
+        throw e;
+      }
+      return toStored(row);
+    },
+
+    async read(documentId, requestId) {
+      const row = UUID.test(documentId) ? await documents().findOneBy({ id: documentId }) : null;
+      if (!row) throw new RaError('VAULT.NOT_FOUND', `No stored document has id ${documentId}`);
+      if (row.path !== documentPath(row.id)) {
+        throw new RaError('VAULT.BAD_PATH', `The row of document ${row.id} points outside the vault layout (${VAULT_LAYOUT})`);
+      }
+      const dataKey = unwrapWithKeyHint(row);
+      let sealed: Buffer;
+      try {
+        sealed = await readFile(join(dataDir, row.path));
+      } catch (cause) {
+        throw new RaError('VAULT.FILE_MISSING', `The file of document ${row.id} is missing from ${row.path}; restore it from backup`, { cause });
+      }
+      const plain = openContent(dataKey, contentAad(requestId, row.id), sealed);
+      dataKey.fill(0);
+      if (!plain) {
+        throw new RaError('VAULT.DECRYPT_FAILED', `Document ${row.id} cannot be decrypted for this request: it belongs to another request or its file was altered`);
+      }
+      if (plain.length !== row.size || sha256(plain) !== row.sha256) {
+        throw new RaError('VAULT.INTEGRITY_FAILED', `Document ${row.id} decrypted but does not match its recorded size and SHA-256`);
+      }
+      return plain;
+    },
+
+    async list(requestId) {
+      const rows = await documents().find({ where: { requestId }, order: { createdAt: 'ASC', id: 'ASC' } });
+      return rows.map(toStored);
+    },
+  };
+
+  function unwrapWithKeyHint(row: DocumentRow): Buffer {
+    try {
+      return unwrapDataKey(keys.wrapKey, row.id, row.wrappedKey);
+    } catch (e) {
+      if (row.keyId === keys.keyId) throw e;
+      // Key ids are fingerprints, not secrets: naming them tells the operator which key file to load.
+      throw new RaError('VAULT.DECRYPT_FAILED', `Document ${row.id} was stored under master key ${row.keyId}; the loaded key is ${keys.keyId}`, { cause: e });
+    }
+  }
+}
+
+const VAULT_LAYOUT = 'vault/<2 hex>/<document id>.bin';
+
+/**
+ * Storage's own transaction handles are typeorm query runners (see domain/ports/transaction.ts); anything
+ * else reaching here is a wiring mistake.
+ */
+function toQueryRunner(tx: TransactionHandle): QueryRunner {
+  const qr = tx as unknown as Partial<QueryRunner>;
+  if (typeof qr.manager !== 'object' || typeof qr.isTransactionActive !== 'boolean') {
+    throw new RaError('VAULT.BAD_TRANSACTION', 'The transaction handle passed to the vault is not a typeorm QueryRunner');
+  }
+  return qr as QueryRunner;
+}
+
+function toStored(row: DocumentRow): StoredDocument {
+  const { kind, mediaType } = row;
+  if (!isDocumentKind(kind) || !(MEDIA_TYPES as readonly string[]).includes(mediaType)) {
+    throw new RaError('VAULT.BAD_ROW', `Document ${row.id} has an unknown kind or media type`);
+  }
+  return {
+    id: row.id,
+    requestId: row.requestId,
+    kind,
+    mediaType: mediaType as MediaType,
+    size: row.size,
+    sha256: row.sha256,
+    createdAt: new Date(row.createdAt),
+  };
+}

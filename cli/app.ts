@@ -2,15 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config.ts';
 import { openDatabase } from '../storage/data-source.ts';
 import { createKeyRing, decodeMasterKey, readMasterKeyFile, type KeyRing } from '../storage/crypto/keys.ts';
-import { createFieldCipher } from '../storage/crypto/field-cipher.ts';
-import { createFileVault } from '../storage/vault/file-vault.ts';
-import { createAuditLog } from '../storage/audit/audit-log.ts';
-import { createUnitOfWork } from '../storage/transaction.ts';
-import { createCaseRepository } from '../storage/repositories/case-repository.ts';
-import { createRosterDirectory } from '../storage/repositories/roster-directory.ts';
-import { createOfficerDirectory } from '../storage/repositories/officer-directory.ts';
-import { createOutsiderPermits } from '../storage/repositories/outsider-permits.ts';
-import { createOutboxNotifier } from '../storage/repositories/outbox-notifier.ts';
+import { createStorageDesk, type StorageDesk } from '../storage/create-desk.ts';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
 import { systemClock, type Clock } from '../domain/ports/clock.ts';
 
@@ -20,7 +12,7 @@ export interface App {
   readonly ds: DataSource;
   readonly keys: KeyRing;
   readonly ports: DeskPorts;
-  readonly auditLog: ReturnType<typeof createAuditLog>;
+  readonly auditLog: StorageDesk['auditLog'];
   close(): Promise<void>;
 }
 
@@ -30,25 +22,10 @@ export function loadKeys(config: Config): KeyRing {
 
 export async function openApp(config: Config, options: { clock?: Clock } = {}): Promise<App> {
   const keys = loadKeys(config);
-  const clock = options.clock ?? systemClock;
-  const now = () => clock.now();
   const ds = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const cipher = createFieldCipher(keys);
-  const auditLog = createAuditLog({ dataSource: ds, dataDir: config.dataDir, keys, now });
-  const baseUow = createUnitOfWork(ds);
-  const ports: DeskPorts = {
-    // The checkpoint outside the database follows every commit, so a truncated tail is detectable.
-    uow: { run: async (work) => { const r = await baseUow.run(work); await auditLog.checkpoint(); return r; } },
-    cases: createCaseRepository(ds, cipher),
-    roster: createRosterDirectory(ds, cipher),
-    officers: createOfficerDirectory(ds),
-    permits: createOutsiderPermits(ds),
-    hasher: { nikLookup: (nik) => cipher.lookupHash(nik) },
-    vault: createFileVault({ dataSource: ds, dataDir: config.dataDir, keys, now }),
-    audit: auditLog,
-    notifier: createOutboxNotifier(ds, { messageIdDomain: config.messageIdDomain, now }),
-    clock,
+  const { ports, auditLog } = createStorageDesk({
+    ds, dataDir: config.dataDir, keys, clock: options.clock ?? systemClock, messageIdDomain: config.messageIdDomain,
     settings: { officialDomains: config.officialDomains, maxFileBytes: config.maxFileBytes },
-  };
+  });
   return { config, ds, keys, ports, auditLog, close: () => ds.destroy() };
 }

@@ -58,8 +58,27 @@ export function createWriteQueryRunner(ds: DataSource): QueryRunner {
   return qr;
 }
 
+/**
+ * typeorm's better-sqlite3 driver shares one connection between all query runners, so two transactions
+ * of the same process would nest ("cannot start a transaction within a transaction"). Writers of one
+ * process therefore take turns here; writers of other processes wait on SQLite's own lock.
+ */
+const writeQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+function serialised<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
+  if (!isSqlite(ds)) return work();
+  const previous = writeQueues.get(ds) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  writeQueues.set(ds, run.catch(() => undefined));
+  return run;
+}
+
 /** Runs `work` in one write transaction; rolls back on any throw. */
-export async function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+export function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  return serialised(ds, () => runTransaction(ds, work));
+}
+
+async function runTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
   const qr = createWriteQueryRunner(ds);
   await qr.connect();
   await qr.startTransaction();

@@ -88,7 +88,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
 
     async read(documentId, requestId) {
       const row = UUID.test(documentId) ? await documents().findOneBy({ id: documentId }) : null;
-      if (!row) throw new RaError('VAULT.NOT_FOUND', `No stored document has id ${documentId}`);
+      if (!row) throw new RaError('VAULT.NOT_FOUND', UUID.test(documentId) ? `No stored document has id ${documentId}` : 'No stored document has that id (ids are UUIDs)');
       if (row.path !== documentPath(row.id)) {
         throw new RaError('VAULT.BAD_PATH', `The row of document ${row.id} points outside the vault layout (${VAULT_LAYOUT})`);
       }

@@ -9,7 +9,7 @@ const MB = 1024 * 1024;
 const limits = { maxBytes: 10 * MB };
 
 /** Random bytes without `/`, so chance can neither make nor break a name in the tests that use them. */
-const noise = (n: number): Buffer => randomBytes(n).map((b) => (b === 0x2f ? 0x30 : b));
+const noise = (n: number): Buffer => Buffer.from(randomBytes(n).map((b) => (b === 0x2f ? 0x30 : b)));
 
 /** An object stream holding `objects` (numbered from 10), deflated unless a filter is given. */
 function objectStream(objects: readonly string[], dict = '/Type /ObjStm', filter = '/Filter /FlateDecode'): Buffer {

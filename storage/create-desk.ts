@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import type { KeyRing } from './crypto/keys.ts';
+import { createFieldCipher } from './crypto/field-cipher.ts';
+import { createFileVault } from './vault/file-vault.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createUnitOfWork } from './transaction.ts';
+import { createCaseRepository } from './repositories/case-repository.ts';
+import { createRosterDirectory } from './repositories/roster-directory.ts';
+import { createOfficerDirectory } from './repositories/officer-directory.ts';
+import { createOutsiderPermits } from './repositories/outsider-permits.ts';
+import { createOutboxNotifier } from './repositories/outbox-notifier.ts';
+import type { DeskPorts, DeskSettings } from '../domain/use-cases/desk-ports.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+
+export interface StorageDeskOptions {
+  readonly ds: DataSource;
+  readonly dataDir: string;
+  readonly keys: KeyRing;
+  readonly clock: Clock;
+  readonly settings: DeskSettings;
+  readonly messageIdDomain: string;
+}
+
+export interface StorageDesk {
+  readonly ports: DeskPorts;
+  readonly auditLog: ReturnType<typeof createAuditLog>;
+}
+
+/** Every domain port implemented on the database and the data folder. */
+export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
+  const now = () => o.clock.now();
+  const cipher = createFieldCipher(o.keys);
+  const auditLog = createAuditLog({ dataSource: o.ds, dataDir: o.dataDir, keys: o.keys, now });
+  const baseUow = createUnitOfWork(o.ds);
+  const ports: DeskPorts = {
+    // The checkpoint outside the database follows every commit, so a truncated tail is detectable.
+    uow: { run: async (work) => { const r = await baseUow.run(work); await auditLog.checkpoint(); return r; } },
+    cases: createCaseRepository(o.ds, cipher),
+    roster: createRosterDirectory(o.ds, cipher),
+    officers: createOfficerDirectory(o.ds),
+    permits: createOutsiderPermits(o.ds),
+    hasher: { nikLookup: (nik) => cipher.lookupHash(nik) },
+    vault: createFileVault({ dataSource: o.ds, dataDir: o.dataDir, keys: o.keys, now }),
+    audit: auditLog,
+    notifier: createOutboxNotifier(o.ds, { messageIdDomain: o.messageIdDomain, now }),
+    clock: o.clock,
+    settings: o.settings,
+  };
+  return { ports, auditLog };
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createKeyRing } from '../../storage/crypto/keys.ts';
+import { createStorageDesk, type StorageDesk } from '../../storage/create-desk.ts';
+import { importRoster } from '../../domain/use-cases/import-roster.ts';
+import { addOfficer } from '../../domain/use-cases/manage-officers.ts';
+import type { RawRosterRow } from '../../domain/roster/roster-entry.ts';
+import type { Clock } from '../../domain/ports/clock.ts';
+import type { CheckResult } from '../../domain/requests/case-record.ts';
+import { RULE_CODES } from '../../domain/issuance/verification-rules.ts';
+
+/** People used across storage tests; NIK and NIP agree on birth date and gender. */
+export const PEOPLE = {
+  rahmat: { nip: '198001012005011003', nik: '6171030101800005', name: 'Rahmat Hidayat', email: 'rahmat.hidayat@pontianak.go.id' },
+  andi: { nip: '198503122010011002', nik: '6171011203850003', name: 'Andi Pratama', email: 'andi.pratama@pontianak.go.id' },
+  siti: { nip: '199007252015032001', nik: '6171026507900002', name: 'Siti Aminah', email: 'siti.aminah@pontianak.go.id' },
+  budi: { nip: '199211032019031004', nik: '6171020311920004', name: 'Budi Santoso', email: 'budi.santoso@pontianak.go.id' },
+} as const;
+
+export const OFFICERS = { rahmat: '5550001', andi: '5550002' } as const;
+
+export const rosterRow = (p: (typeof PEOPLE)[keyof typeof PEOPLE]): RawRosterRow => ({
+  nip: p.nip, nik: p.nik, name: p.name, email: p.email, agency: 'Dinas Komunikasi dan Informatika',
+  position: 'Pranata Komputer', superior_nip: '', category: 'asn',
+});
+
+export const passingChecks = (): CheckResult[] => RULE_CODES.map((rule) => ({ rule, pass: true, code: 'VERIFY.OK', params: {} }));
+
+export function createTestDesk(ds: DataSource, dataDir: string, options: { masterKey?: Buffer; clock?: Clock } = {}): StorageDesk & { masterKey: Buffer } {
+  const masterKey = options.masterKey ?? randomBytes(32);
+  const desk = createStorageDesk({
+    ds, dataDir, keys: createKeyRing(masterKey), clock: options.clock ?? { now: () => new Date() },
+    settings: { officialDomains: ['pontianak.go.id'], maxFileBytes: 10 * 1024 * 1024 }, messageIdDomain: 'pontianak.go.id',
+  });
+  return { ...desk, masterKey };
+}
+
+/** Roster of PEOPLE and two officers (Rahmat, Andi). */
+export async function seedDesk(desk: StorageDesk): Promise<void> {
+  const report = await importRoster(desk.ports, Object.values(PEOPLE).map((p, i) => ({ line: i + 2, row: rosterRow(p) })));
+  if (report.errors.length > 0) throw new Error(`seed roster refused: ${JSON.stringify(report.errors)}`);
+  for (const [name, id] of Object.entries(OFFICERS)) {
+    const r = await addOfficer(desk.ports, { telegramId: id, nip: PEOPLE[name as keyof typeof OFFICERS].nip, role: 'officer', appointmentRef: `800/${id}/2026` });
+    if (!r.ok) throw new Error(`seed officer refused: ${r.code}`);
+  }
+}
+
+/** `n` issuance requests by Siti waiting for review, created straight through the repository. */
+export async function seedPendingRequests(desk: StorageDesk, n: number): Promise<string[]> {
+  const p = desk.ports;
+  const siti = await p.roster.findByNip(PEOPLE.siti.nip);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push(await p.uow.run(async (tx) => {
+      const id = await p.cases.nextId('issuance', 2026, tx);
+      await p.cases.create({
+        id, kind: 'issuance', status: 'pending_review', channel: 'email',
+        applicant: { personId: siti!.personId, nip: PEOPLE.siti.nip, email: PEOPLE.siti.email, name: PEOPLE.siti.name },
+        applicantNik: PEOPLE.siti.nik, certificateType: 'individual', uses: ['signature'], details: {},
+        checks: passingChecks(), reviewRound: 1, createdAt: new Date().toISOString(),
+      }, tx);
+      return id;
+    }));
+  }
+  return ids;
+}

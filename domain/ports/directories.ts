@@ -1,6 +1,6 @@
 import type { RosterPerson } from '../roster/roster-person.ts';
 import type { RosterEntry } from '../roster/roster-entry.ts';
-import type { Officer, OfficerRole } from '../people/officer.ts';
+import type { Officer } from '../people/officer.ts';
 import type { TransactionHandle } from './transaction.ts';
 import type { Result } from '../shared/result.ts';
 

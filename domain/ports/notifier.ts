@@ -15,6 +15,16 @@ export interface Notification {
   readonly template: string;
   /** View model for the template; never a NIK. */
   readonly model: Readonly<Record<string, unknown>>;
+  /** The request or ticket it is about, so a reply to it finds its way back. */
+  readonly caseId?: string;
+  /** The message this answers (mail threading: In-Reply-To / References). */
+  readonly replyTo?: ReplyContext;
+}
+
+/** Where a reply belongs in a mail thread; opaque to the domain, filled by the mail channel. */
+export interface ReplyContext {
+  readonly messageId: string;
+  readonly references: readonly string[];
 }
 
 export interface Notifier {

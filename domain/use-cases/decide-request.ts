@@ -71,6 +71,7 @@ export async function decideRequest(p: DeskPorts, cmd: DecideCommand): Promise<R
       recipient: req.channel === 'email' ? req.applicant.email : (req.details['telegramChatId'] ?? req.applicant.email),
       template: `decision-${cmd.outcome}`,
       model: { requestId: req.id, kind: req.kind, outcome: cmd.outcome, reasons, note: decision.note },
+      caseId: req.id,
     }, tx);
     return ok(decision);
   });

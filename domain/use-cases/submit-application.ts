@@ -9,6 +9,7 @@ import type { CheckResult } from '../requests/case-record.ts';
 import { allPass, verifyIssuance } from '../issuance/verification.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import type { ReplyContext } from '../ports/notifier.ts';
 
 export interface IncomingDocument {
   readonly kind: DocumentKind;
@@ -28,6 +29,8 @@ export interface ApplicationInput {
   readonly documents: readonly IncomingDocument[];
   /** Where bot replies go, for applications made in Telegram. */
   readonly telegramChatId?: string;
+  /** The incoming mail this answers, so the acknowledgement threads under it. */
+  readonly replyTo?: ReplyContext;
 }
 
 export interface RefusedDocument {
@@ -104,6 +107,8 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
       recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
       template: status === 'pending_review' ? 'application-received' : 'application-incomplete',
       model: { requestId, missing, refusedDocuments },
+      caseId: requestId,
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     }, tx);
     return { requestId, status, checks, refusedDocuments };
   });

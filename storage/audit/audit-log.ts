@@ -42,6 +42,10 @@ export interface AuditVerifyReport {
   readonly checkpoint: 'ok' | 'none_needed' | 'missing' | 'forged' | 'truncated' | 'checkpoint_mismatch';
 }
 
+/**
+ * `appendStandalone` and `checkpoint` open write transactions of their own: call them outside any
+ * transaction (on SQLite the process's writers take turns, so calling them inside one would wait forever).
+ */
 export interface StoredAuditLog extends AuditLog {
   /** Appends in a write transaction of its own, commits, then moves the checkpoint. */
   appendStandalone(event: AuditEvent): Promise<AuditRecord>;
@@ -98,15 +102,6 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
   const { dataSource, dataDir, keys } = options;
   const now = options.now ?? (() => new Date());
   const file = auditCheckpointFile(dataDir);
-
-  // better-sqlite3 gives a DataSource ONE shared query runner: two overlapping inWriteTransaction calls
-  // in one process would nest as savepoints of one transaction. Our own transactions therefore queue.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
 
   const mac = (seq: number, hash: string, at: string): string =>
     createHmac('sha256', keys.auditKey).update(`${seq}|${hash}|${at}`).digest('hex');
@@ -179,7 +174,7 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
     return toRecord(row);
   }
 
-  const checkpoint = (): Promise<AuditCheckpoint> => serial(() => inWriteTransaction(dataSource, async (qr) => {
+  const checkpoint = (): Promise<AuditCheckpoint> => inWriteTransaction(dataSource, async (qr) => {
     // Inside the write lock: two processes checkpointing at once cannot interleave read-head and rename.
     await lockChain(qr);
     const existing = await readCheckpoint();
@@ -194,11 +189,10 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
     const next: AuditCheckpoint = { seq, hash, at, mac: mac(seq, hash, at) };
     await writeCheckpoint(next);
     return next;
-  }));
+  });
 
   async function appendStandalone(event: AuditEvent): Promise<AuditRecord> {
-    const record = await serial(() =>
-      inWriteTransaction(dataSource, (qr) => append(event, toHandle(qr))));
+    const record = await inWriteTransaction(dataSource, (qr) => append(event, toHandle(qr)));
     await checkpoint();
     return record;
   }

@@ -134,4 +134,28 @@ export interface OutboxRow {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  caseId: string | null;
+  inReplyTo: string | null;
+  referencesHeader: string | null;
+}
+
+export interface MailMessageRow {
+  key: string;
+  messageId: string | null;
+  uidValidity: number;
+  uid: number;
+  outcome: string;
+  caseId: string | null;
+  reason: string | null;
+  targetFolder: string;
+  receivedAt: string;
+  movedAt: string | null;
+  expungeAfter: string | null;
+}
+
+export interface MailCursorRow {
+  mailbox: string;
+  uidValidity: number;
+  lastUid: number;
+  updatedAt: string;
 }

@@ -1,7 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import type {
   AuditRow, CertificateRow, DecisionRow, DocumentRow, OfficerRow, OutboxRow, OutsiderPermitRow,
-  RequestRow, RosterRow, SequenceRow,
+  RequestRow, RosterRow, SequenceRow, MailMessageRow, MailCursorRow,
 } from './rows.ts';
 
 // EntitySchema rather than decorators: tsx and vitest's esbuild emit no decorator metadata (TOOLCHAIN.md).
@@ -142,10 +142,39 @@ export const OutboxSchema = new EntitySchema<OutboxRow>({
     lastError: { ...nullableText, name: 'last_error' },
     createdAt: { ...text, name: 'created_at' },
     sentAt: { ...nullableText, name: 'sent_at' },
+    caseId: { ...nullableText, name: 'case_id' },
+    inReplyTo: { ...nullableText, name: 'in_reply_to' },
+    referencesHeader: { ...nullableText, name: 'references_header' },
+  },
+});
+
+export const MailMessageSchema = new EntitySchema<MailMessageRow>({
+  name: 'MailMessage', tableName: 'mail_messages',
+  columns: {
+    key: { ...text, primary: true },
+    messageId: { ...nullableText, name: 'message_id' },
+    uidValidity: { ...int, name: 'uid_validity' },
+    uid: int, outcome: text,
+    caseId: { ...nullableText, name: 'case_id' },
+    reason: nullableText,
+    targetFolder: { ...text, name: 'target_folder' },
+    receivedAt: { ...text, name: 'received_at' },
+    movedAt: { ...nullableText, name: 'moved_at' },
+    expungeAfter: { ...nullableText, name: 'expunge_after' },
+  },
+});
+
+export const MailCursorSchema = new EntitySchema<MailCursorRow>({
+  name: 'MailCursor', tableName: 'mail_cursors',
+  columns: {
+    mailbox: { ...text, primary: true },
+    uidValidity: { ...int, name: 'uid_validity' },
+    lastUid: { ...int, name: 'last_uid' },
+    updatedAt: { ...text, name: 'updated_at' },
   },
 });
 
 export const allSchemas = [
   RosterSchema, OfficerSchema, OutsiderPermitSchema, RequestSchema, DecisionSchema, DocumentSchema,
-  AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema,
+  AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema, MailMessageSchema, MailCursorSchema,
 ];

@@ -17,6 +17,10 @@ export function createOutboxNotifier(ds: DataSource, options: { messageIdDomain:
         id, dedupeKey: n.dedupeKey, channel: n.channel, recipient: n.recipient, template: n.template,
         model: JSON.stringify(n.model), messageId: `<${id}@${options.messageIdDomain}>`, status: 'pending', attempts: 0,
         nextAttemptAt: at, lastError: null, createdAt: at, sentAt: null,
+        caseId: n.caseId ?? null,
+        inReplyTo: n.replyTo?.messageId ?? null,
+        // RFC 5322 References: the thread so far, then the message answered.
+        referencesHeader: n.replyTo ? [...n.replyTo.references, n.replyTo.messageId].slice(-20).join(' ') : null,
       }).orIgnore().execute();
       // On a dedupe-key conflict the insert is ignored; whether our id landed tells which happened.
       return (await managerFor(ds, tx).getRepository(OutboxSchema).countBy({ id })) > 0;

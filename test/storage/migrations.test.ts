@@ -6,7 +6,7 @@ import { migrations } from '../../storage/migrations/index.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 
 const TABLES = ['roster_entries', 'officers', 'outsider_permits', 'requests', 'decisions', 'documents', 'audit_log',
-  'sequences', 'certificates', 'outbox'];
+  'sequences', 'certificates', 'outbox', 'mail_messages', 'mail_cursors'];
 const NOW = '2026-11-25T09:00:00.000Z';
 
 const roster = (personId: string, nip: string | null, extra: Partial<RosterRow> = {}): RosterRow => ({
@@ -29,7 +29,7 @@ const decision = (id: string, requestId: string, reviewRound: number): DecisionR
 const outbox = (id: string, dedupeKey: string): OutboxRow => ({
   id, dedupeKey, channel: 'email', recipient: 'a@pontianak.go.id', template: 'received', model: '{}',
   messageId: `<${id}@ra-desk>`, status: 'pending', attempts: 0, nextAttemptAt: NOW, lastError: null,
-  createdAt: NOW, sentAt: null,
+  createdAt: NOW, sentAt: null, caseId: null, inReplyTo: null, referencesHeader: null,
 });
 
 describe.each(DATABASES)('migrations on %s', (kind) => {

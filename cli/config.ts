@@ -23,6 +23,15 @@ const schema = z.object({
   RA_MAX_MESSAGE_MB: positiveInt('RA_MAX_MESSAGE_MB', 200).default(25),
   RA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RA_TIMEZONE: z.string().default('Asia/Pontianak'),
+  RA_IMAP_URL: z.string().regex(/^imaps?:\/\/[^/]+/, 'RA_IMAP_URL must look like imap://user:password@host:port/INBOX (imaps:// for TLS)').optional(),
+  RA_SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]+/, 'RA_SMTP_URL must look like smtp://user:password@host:port (smtps:// for TLS)').optional(),
+  RA_MAIL_FROM: z.string().default('Otoritas Pendaftaran Kota Pontianak <ra@pontianak.go.id>')
+    .refine((s) => /<[^<>@\s]+@[^<>@\s]+>$|^[^<>@\s]+@[^<>@\s]+$/.test(s.trim()), 'RA_MAIL_FROM must be an address, optionally with a display name: Nama <ra@pontianak.go.id>'),
+  RA_MAIL_AUTHSERV_ID: z.string().regex(/^[A-Za-z0-9.-]+$/, 'RA_MAIL_AUTHSERV_ID must be the authserv-id of your receiving server, e.g. mx.pontianak.go.id').optional(),
+  RA_MAIL_PROCESSED_FOLDER: z.string().min(1).default('RA/Processed'),
+  RA_MAIL_QUARANTINE_FOLDER: z.string().min(1).default('RA/Quarantine'),
+  RA_MAIL_RETAIN_DAYS: positiveInt('RA_MAIL_RETAIN_DAYS', 3650).default(30),
+  RA_MAIL_POLL_SECONDS: positiveInt('RA_MAIL_POLL_SECONDS', 86400).default(60),
 });
 
 export interface Config {
@@ -37,6 +46,18 @@ export interface Config {
   readonly timezone: string;
   /** Right-hand side of the Message-IDs ra-desk generates. */
   readonly messageIdDomain: string;
+  readonly mail: MailConfig;
+}
+
+export interface MailConfig {
+  readonly imapUrl: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly from: string;
+  readonly authservId: string | null;
+  readonly processedFolder: string;
+  readonly quarantineFolder: string;
+  readonly retainDays: number;
+  readonly pollSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +88,11 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     logLevel: c.RA_LOG_LEVEL,
     timezone: c.RA_TIMEZONE,
     messageIdDomain: c.RA_OFFICIAL_DOMAINS[0]!,
+    mail: {
+      imapUrl: c.RA_IMAP_URL, smtpUrl: c.RA_SMTP_URL, from: c.RA_MAIL_FROM.trim(), authservId: c.RA_MAIL_AUTHSERV_ID ?? null,
+      processedFolder: c.RA_MAIL_PROCESSED_FOLDER, quarantineFolder: c.RA_MAIL_QUARANTINE_FOLDER,
+      retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS,
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { runOfficer } from './commands/officer.ts';
 import { runRequests } from './commands/requests.ts';
 import { runAuditVerify } from './commands/audit.ts';
 import { runDemo } from './commands/demo.ts';
+import { runMail } from './commands/mail.ts';
 
 export interface CommandContext {
   readonly io: Io;
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   requests: runRequests,
   audit: (ctx) => sub(ctx, { verify: runAuditVerify }),
   demo: runDemo,
+  mail: runMail,
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

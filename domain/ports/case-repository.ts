@@ -47,4 +47,6 @@ export interface CaseRepository {
   change(id: string, expectedVersion: number, change: CaseChange, tx: TransactionHandle): Promise<boolean>;
   recordDecision(caseId: string, d: Decision, tx: TransactionHandle): Promise<void>;
   list(filter: CaseFilter): Promise<CaseRecord[]>;
+  /** The NIK the applicant gave, decrypted, for re-verification only; never log or return it to a channel. */
+  applicantNik(id: string, tx?: TransactionHandle): Promise<string | null>;
 }

@@ -1,5 +1,12 @@
 import type { DocumentKind } from '../documents/document-kind.ts';
-import type { MediaType } from '../documents/file-type.ts';
+import { MEDIA_TYPES } from '../documents/file-type.ts';
+
+/**
+ * What the vault archives: the file types people may upload (checked by their bytes), plus whole
+ * received messages (`message/rfc822`) kept as the original record of a mail application (Pasal 15(6)).
+ */
+export const ARCHIVED_MEDIA_TYPES = [...MEDIA_TYPES, 'message/rfc822'] as const;
+export type ArchivedMediaType = (typeof ARCHIVED_MEDIA_TYPES)[number];
 import type { TransactionHandle } from './transaction.ts';
 
 /** What the desk knows about a stored file without opening it. */
@@ -7,7 +14,7 @@ export interface StoredDocument {
   readonly id: string;
   readonly requestId: string;
   readonly kind: DocumentKind;
-  readonly mediaType: MediaType;
+  readonly mediaType: ArchivedMediaType;
   /** Plaintext size in bytes. */
   readonly size: number;
   /** SHA-256 of the plaintext, hex: what an officer quotes to show which file was verified. */
@@ -20,7 +27,7 @@ export interface DocumentToStore {
   readonly kind: DocumentKind;
   /** Bytes already accepted by `checkFileType`; the vault does not judge content. */
   readonly bytes: Uint8Array;
-  readonly mediaType: MediaType;
+  readonly mediaType: ArchivedMediaType;
 }
 
 /**

@@ -1,22 +1,16 @@
-import { ok, refuse, type Params, type Result } from '../shared/result.ts';
+import { ok, refuse, type Result } from '../shared/result.ts';
 import { parseNik } from '../identity/nik.ts';
 import { normaliseEmail } from '../shared/email.ts';
-import { checkFileType, type MediaType } from '../documents/file-type.ts';
-import type { DocumentKind } from '../documents/document-kind.ts';
+import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
 import { defaultUses, isCertificateType, isCertificateUse, type CertificateType, type CertificateUse } from '../certificates/certificate.ts';
 import type { Channel } from '../requests/case-kind.ts';
 import type { CheckResult } from '../requests/case-record.ts';
 import { allPass, verifyIssuance } from '../issuance/verification.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import type { DeskPorts } from './desk-ports.ts';
-import type { ReplyContext } from '../ports/notifier.ts';
 
-export interface IncomingDocument {
-  readonly kind: DocumentKind;
-  /** As the sender named it; only used to tell them which file was refused. */
-  readonly filename: string;
-  readonly bytes: Uint8Array;
-}
+export type { IncomingDocument, RefusedDocument } from './incoming-documents.ts';
+import type { ReplyContext } from '../ports/notifier.ts';
 
 export interface ApplicationInput {
   readonly channel: Channel;
@@ -31,12 +25,6 @@ export interface ApplicationInput {
   readonly telegramChatId?: string;
   /** The incoming mail this answers, so the acknowledgement threads under it. */
   readonly replyTo?: ReplyContext;
-}
-
-export interface RefusedDocument {
-  readonly filename: string;
-  readonly code: string;
-  readonly params: Params;
 }
 
 export interface ApplicationOutcome {
@@ -65,13 +53,7 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
   if (badUse !== undefined) return refuse('APPLY.BAD_USE', { given: badUse.slice(0, 20) });
   const uses: CertificateUse[] = input.uses.length > 0 ? [...new Set(input.uses as CertificateUse[])] : defaultUses(certificateType);
 
-  const accepted: { kind: DocumentKind; bytes: Uint8Array; mediaType: MediaType }[] = [];
-  const refusedDocuments: RefusedDocument[] = [];
-  for (const doc of input.documents) {
-    const type = checkFileType(doc.bytes, { maxBytes: p.settings.maxFileBytes });
-    if (type.ok) accepted.push({ kind: doc.kind, bytes: doc.bytes, mediaType: type.value.mediaType });
-    else refusedDocuments.push({ filename: doc.filename, code: type.code, params: type.params });
-  }
+  const { accepted, refused: refusedDocuments } = sortIncomingDocuments(input.documents, p.settings.maxFileBytes);
 
   const nip = input.nip?.replace(/\s+/g, '') || null;
   const nik = input.nik?.replace(/\s+/g, '') || null;

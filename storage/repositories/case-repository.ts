@@ -69,6 +69,11 @@ export function createCaseRepository(ds: DataSource, cipher: FieldCipher): CaseR
       });
     },
 
+    async applicantNik(id, tx) {
+      const row = await managerFor(ds, tx).getRepository(RequestSchema).findOne({ where: { id }, select: { id: true, applicantNikEnc: true } });
+      return row?.applicantNikEnc ? cipher.decrypt(row.applicantNikEnc) : null;
+    },
+
     async list(filter: CaseFilter): Promise<CaseRecord[]> {
       const qb = ds.manager.getRepository(RequestSchema).createQueryBuilder('r');
       if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });

@@ -3,8 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { isDocumentKind } from '../../domain/documents/document-kind.ts';
-import { MEDIA_TYPES, type MediaType } from '../../domain/documents/file-type.ts';
-import type { DocumentVault, StoredDocument } from '../../domain/ports/document-vault.ts';
+import { ARCHIVED_MEDIA_TYPES, type ArchivedMediaType, type DocumentVault, type StoredDocument } from '../../domain/ports/document-vault.ts';
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import type { KeyRing } from '../crypto/keys.ts';
@@ -143,14 +142,14 @@ function toQueryRunner(tx: TransactionHandle): QueryRunner {
 
 function toStored(row: DocumentRow): StoredDocument {
   const { kind, mediaType } = row;
-  if (!isDocumentKind(kind) || !(MEDIA_TYPES as readonly string[]).includes(mediaType)) {
+  if (!isDocumentKind(kind) || !(ARCHIVED_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
     throw new RaError('VAULT.BAD_ROW', `Document ${row.id} has an unknown kind or media type`);
   }
   return {
     id: row.id,
     requestId: row.requestId,
     kind,
-    mediaType: mediaType as MediaType,
+    mediaType: mediaType as ArchivedMediaType,
     size: row.size,
     sha256: row.sha256,
     createdAt: new Date(row.createdAt),

@@ -1,0 +1,55 @@
+import { ok, type Result } from '../shared/result.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import type { Channel, TicketKind } from '../requests/case-kind.ts';
+import type { ReplyContext } from '../ports/notifier.ts';
+import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
+import type { DeskPorts } from './desk-ports.ts';
+
+export interface TicketInput {
+  readonly kind: TicketKind;
+  readonly channel: Channel;
+  readonly email: string;
+  /** Short subject line shown to officers; the full text is archived in the vault by the channel. */
+  readonly subject: string;
+  readonly telegramChatId?: string;
+  readonly replyTo?: ReplyContext;
+  /** The desk could not tell what was asked: reply with what it can do instead of a plain acknowledgement. */
+  readonly unclassified?: boolean;
+}
+
+export interface TicketOutcome {
+  readonly ticketId: string;
+}
+
+/**
+ * Opens a ticket: a security incident (Pasal 24), a help request (Pasal 22) or a complaint (Pasal 9(7),
+ * 10(1)j). Served by the mail handler and the bot. Officers' alerts and SLA timers hang off the
+ * `ticket.open` audit row and the ticket's status; they arrive with the oversight issue.
+ */
+export async function openTicket(p: DeskPorts, input: TicketInput): Promise<Result<TicketOutcome, never>> {
+  const email = normaliseEmail(input.email);
+  const person = email ? await p.roster.findByEmail(email) : null;
+  const now = p.clock.now();
+  const at = now.toISOString();
+  const subject = input.subject.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const ticketId = await p.uow.run(async (tx) => {
+    const id = await p.cases.nextId(input.kind, now.getUTCFullYear(), tx);
+    await p.cases.create({
+      id, kind: input.kind, status: 'open', channel: input.channel,
+      applicant: { personId: person?.personId ?? null, nip: person?.nip ?? null, email, name: person?.name ?? email },
+      applicantNik: null, certificateType: null, uses: [],
+      details: { subject, ...(input.telegramChatId ? { telegramChatId: input.telegramChatId } : {}), ...(input.unclassified ? { unclassified: 'yes' } : {}) },
+      checks: [], reviewRound: 0, createdAt: at,
+    }, tx);
+    await p.audit.append({ actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'ticket.open', subject: id, outcome: input.kind }, tx);
+    await p.notifier.enqueue({
+      dedupeKey: `received:${id}`, channel: input.channel,
+      recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
+      template: input.unclassified ? 'desk-capabilities' : 'ticket-received',
+      model: { ticketId: id, kind: input.kind }, caseId: id,
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    }, tx);
+    return id;
+  });
+  return ok({ ticketId });
+}

@@ -1,0 +1,81 @@
+import { ok, refuse, type Result } from '../shared/result.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import { parseNik } from '../identity/nik.ts';
+import type { CheckResult } from '../requests/case-record.ts';
+import type { ReplyContext } from '../ports/notifier.ts';
+import { allPass, verifyIssuance } from '../issuance/verification.ts';
+import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
+import { issuanceLifecycle } from '../issuance/lifecycle.ts';
+import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
+import type { DeskPorts } from './desk-ports.ts';
+
+export interface SupplementInput {
+  readonly requestId: string;
+  /** Who sent the addition; must be the applicant (Pasal 16(4)). */
+  readonly email: string;
+  readonly nik: string | null;
+  readonly nip: string | null;
+  readonly documents: readonly IncomingDocument[];
+  readonly replyTo?: ReplyContext;
+}
+
+export interface SupplementOutcome {
+  readonly requestId: string;
+  readonly status: 'incomplete' | 'pending_review';
+  readonly checks: readonly CheckResult[];
+  readonly refusedDocuments: readonly RefusedDocument[];
+}
+
+export type SupplementCode = 'SUPPLEMENT.NOT_FOUND' | 'SUPPLEMENT.NOT_APPLICANT' | 'SUPPLEMENT.NOT_WAITING';
+
+/**
+ * The applicant sends what was missing or what the officer asked to correct (Pasal 15(5)): new files are
+ * checked and stored, every verification item is run again on everything the request now holds, and a
+ * request whose items all pass goes (back) to review. One use case for a mail reply on the thread and a
+ * bot upload.
+ */
+export async function supplementApplication(p: DeskPorts, input: SupplementInput): Promise<Result<SupplementOutcome, SupplementCode>> {
+  const email = normaliseEmail(input.email);
+  const { accepted, refused } = sortIncomingDocuments(input.documents, p.settings.maxFileBytes);
+  const now = p.clock.now().toISOString();
+
+  return p.uow.run(async (tx): Promise<Result<SupplementOutcome, SupplementCode>> => {
+    const req = await p.cases.get(input.requestId, tx);
+    if (!req || req.kind !== 'issuance') return refuse('SUPPLEMENT.NOT_FOUND', { requestId: input.requestId });
+    if (req.applicant.email !== email) return refuse('SUPPLEMENT.NOT_APPLICANT', { requestId: req.id });
+    if (req.status !== 'incomplete') return refuse('SUPPLEMENT.NOT_WAITING', { requestId: req.id, status: req.status });
+
+    const before = await p.vault.list(req.id);
+    const stored = [];
+    for (const doc of accepted) stored.push(await p.vault.store({ requestId: req.id, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx));
+    const givenNik = input.nik?.replace(/\s+/g, '') || null;
+    const nik = givenNik ?? (await p.cases.applicantNik(req.id, tx));
+    const nip = input.nip?.replace(/\s+/g, '') || req.applicant.nip;
+    const rosterEntry = nip ? await p.roster.findByNip(nip, tx) : await p.roster.findByEmail(email, tx);
+    const nikLookup = nik && parseNik(nik).ok ? p.hasher.nikLookup(nik) : null;
+    const outsiderPermitted = nikLookup !== null && !rosterEntry && (await p.permits.isPermitted(email, nikLookup, tx));
+    const checks = verifyIssuance({
+      email, nik, nip, documents: [...before, ...stored], rosterEntry, nikLookup, outsiderPermitted, officialDomains: p.settings.officialDomains,
+    });
+    const complete = allPass(checks);
+    const next = complete ? issuanceLifecycle.next(req.status, 'complete') : null;
+    const status = next?.ok ? next.value : req.status;
+    const changed = await p.cases.change(req.id, req.version, {
+      status, checks, updatedAt: now, ...(complete ? { reviewRound: req.reviewRound + 1 } : {}),
+    }, tx);
+    if (!changed) return refuse('SUPPLEMENT.NOT_WAITING', { requestId: req.id, status: req.status });
+    await p.audit.append({
+      actor: rosterEntry ? personActor(rosterEntry.personId) : SYSTEM_ACTOR, action: 'request.supplement', subject: req.id,
+      outcome: status, evidence: stored.map((d) => d.sha256),
+    }, tx);
+    const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));
+    await p.notifier.enqueue({
+      dedupeKey: `supplement:${req.id}:${req.version}`, channel: req.channel,
+      recipient: req.channel === 'telegram' ? (req.details['telegramChatId'] ?? email) : email,
+      template: complete ? 'application-received' : 'application-incomplete',
+      model: { requestId: req.id, missing, refusedDocuments: refused }, caseId: req.id,
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    }, tx);
+    return ok({ requestId: req.id, status: status as 'incomplete' | 'pending_review', checks, refusedDocuments: refused });
+  });
+}

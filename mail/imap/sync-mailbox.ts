@@ -1,0 +1,130 @@
+import type { ImapFlow, MessageStructureObject } from 'imapflow';
+import { MailMessageSchema } from '../../storage/entities/schemas.ts';
+import { ingestMessage, recordUnread, type IngestDeps, type IngestResult } from '../inbound/ingest.ts';
+
+export interface SyncOptions {
+  readonly mailbox: string;
+  readonly processedFolder: string;
+  readonly quarantineFolder: string;
+  readonly retainDays: number;
+  readonly maxFileBytes: number;
+  readonly maxMessageBytes: number;
+  readonly now: () => Date;
+  readonly onMessage?: (r: IngestResult) => void;
+}
+
+export interface SyncReport {
+  handled: number;
+  duplicates: number;
+  quarantined: number;
+  moved: number;
+  expunged: number;
+}
+
+// Base64 grows a file by 4/3 plus line breaks; BODYSTRUCTURE reports encoded sizes.
+const ENCODED = 1.4;
+
+interface Candidate {
+  readonly uid: number;
+  readonly size: number;
+  readonly messageId: string | null;
+  readonly oversize: string | null;
+}
+
+function largestPart(node: MessageStructureObject | undefined): number {
+  if (!node) return 0;
+  const own = node.childNodes?.length ? 0 : (node.size ?? 0);
+  return Math.max(own, ...(node.childNodes ?? []).map(largestPart));
+}
+
+const normaliseId = (id: string | undefined): string | null => (id ? (id.startsWith('<') ? id : `<${id}>`) : null);
+
+/**
+ * One pass over the mailbox: every message in it is handled once, then moved out of the inbox. The move
+ * happens only after the commit; a message whose effect is already committed (a crash hit between commit
+ * and move, or the UIDVALIDITY changed) is recognised by its Message-ID and only moved.
+ */
+export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOptions): Promise<SyncReport> {
+  const report: SyncReport = { handled: 0, duplicates: 0, quarantined: 0, moved: 0, expunged: 0 };
+  const folders = { processed: o.processedFolder.split('/'), quarantine: o.quarantineFolder.split('/') };
+  for (const path of [folders.processed, folders.quarantine]) {
+    for (let i = 1; i <= path.length; i++) await client.mailboxCreate(path.slice(0, i)).catch(() => undefined);
+  }
+
+  const lock = await client.getMailboxLock(o.mailbox);
+  try {
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new Error('mailbox not selected');
+    const uidValidity = Number(mailbox.uidValidity);
+    const uids = mailbox.exists > 0 ? ((await client.search({ all: true }, { uid: true })) || []) : [];
+    const candidates: Candidate[] = [];
+    if (uids.length > 0) {
+      for await (const m of client.fetch(uids.join(','), { uid: true, size: true, envelope: true, bodyStructure: true }, { uid: true })) {
+        const size = m.size ?? 0;
+        const oversize = size > o.maxMessageBytes ? 'MAIL.TOO_LARGE' : largestPart(m.bodyStructure) > o.maxFileBytes * ENCODED ? 'MAIL.ATTACHMENT_TOO_LARGE' : null;
+        candidates.push({ uid: m.uid, size, messageId: normaliseId(m.envelope?.messageId), oversize });
+      }
+    }
+    candidates.sort((a, b) => a.uid - b.uid);
+    const known = d.ds.getRepository(MailMessageSchema);
+
+    for (const c of candidates) {
+      const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
+      const already = c.messageId ? await known.findOneBy({ key: c.messageId }) : null;
+      let result: IngestResult;
+      if (already) {
+        result = { outcome: already.outcome as IngestResult['outcome'], caseId: already.caseId, reason: already.reason ?? '', folder: already.targetFolder as IngestResult['folder'], key: already.key, duplicate: true };
+      } else if (c.oversize) {
+        result = await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now());
+      } else {
+        const raw = await downloadRaw(client, c.uid, o.maxMessageBytes);
+        if (!raw) continue; // expunged by someone else meanwhile
+        result = await ingestMessage(d, raw, source, o.now());
+      }
+      if (result.duplicate) report.duplicates++; else report.handled++;
+      if (result.folder === 'quarantine') report.quarantined++;
+      o.onMessage?.(result);
+      const moved = await client.messageMove(String(c.uid), result.folder === 'quarantine' ? folders.quarantine : folders.processed, { uid: true });
+      if (moved) {
+        report.moved++;
+        const at = o.now();
+        await known.update({ key: result.key }, { movedAt: at.toISOString(), expungeAfter: new Date(at.getTime() + o.retainDays * 86_400_000).toISOString() });
+      }
+    }
+  } finally {
+    lock.release();
+  }
+  report.expunged = await expungeOld(client, folders.processed, o);
+  return report;
+}
+
+/** Collects one message's bytes from its stream; only one message is ever held in memory. */
+async function downloadRaw(client: ImapFlow, uid: number, max: number): Promise<Buffer | null> {
+  const dl = await client.download(String(uid), undefined, { uid: true });
+  if (!dl.content) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of dl.content) {
+    size += (chunk as Buffer).length;
+    if (size > max + 1) { dl.content.destroy(); break; }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Processed mail holds e-KTP scans in clear on the mail server; the vault has the encrypted copy, so
+ * the mailbox keeps it only `retainDays` (UU 27/2022: no longer than needed).
+ */
+async function expungeOld(client: ImapFlow, folder: string[], o: SyncOptions): Promise<number> {
+  const lock = await client.getMailboxLock(folder);
+  try {
+    const before = new Date(o.now().getTime() - o.retainDays * 86_400_000);
+    const old = (await client.search({ before }, { uid: true })) || [];
+    if (old.length === 0) return 0;
+    await client.messageDelete(old.join(','), { uid: true });
+    return old.length;
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { DeskPorts } from '../../domain/use-cases/desk-ports.ts';
+import type { TransactionHandle } from '../../domain/ports/transaction.ts';
+import type { ReplyContext } from '../../domain/ports/notifier.ts';
+import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
+import { isTicketKind } from '../../domain/requests/case-kind.ts';
+import { submitApplication } from '../../domain/use-cases/submit-application.ts';
+import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
+import { openTicket } from '../../domain/use-cases/open-ticket.ts';
+import type { IncomingDocument } from '../../domain/use-cases/incoming-documents.ts';
+import { OutboxSchema } from '../../storage/entities/schemas.ts';
+import { classifyKind } from '../understanding/classify-kind.ts';
+import { parseApplicantFields } from '../understanding/parse-fields.ts';
+import { classifyAttachment } from '../understanding/classify-attachment.ts';
+import { detectAutomated, extractBouncedMessageId, isDeliveryReport } from '../understanding/automated-mail.ts';
+import { evaluateSenderAuth } from '../understanding/sender-auth.ts';
+import type { InboundMessage } from './inbound-message.ts';
+import { findThreadCase } from './find-thread.ts';
+
+export interface InboundPolicy {
+  readonly authservId: string | null;
+  readonly officialDomains: readonly string[];
+  /** Our own address, to spot our mail looping back. */
+  readonly ourAddress: string;
+}
+
+export type InboundOutcomeKind = 'request' | 'supplement' | 'ticket' | 'quarantined' | 'ignored' | 'refused';
+
+export interface InboundOutcome {
+  readonly outcome: InboundOutcomeKind;
+  readonly caseId: string | null;
+  /** A short token for the audit row and the operator (no personal data). */
+  readonly reason: string;
+  readonly folder: 'processed' | 'quarantine';
+}
+
+const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Decides what one received message means and carries it out, inside the caller's transaction (so the
+ * outcome, the dedupe row and the mailbox cursor commit together). Order matters: automated mail is
+ * never answered, unauthenticated mail is never answered (no backscatter), foreign but authenticated
+ * mail gets one polite pointer to the official address, and only then is the content read.
+ */
+export async function handleInbound(
+  ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, policy: InboundPolicy, msg: InboundMessage,
+): Promise<InboundOutcome> {
+  const evidence = [hashOf(msg.raw.toString('latin1'))];
+  const audit = (action: string, subject: string, outcome: string) =>
+    ports.audit.append({ actor: SYSTEM_ACTOR, action, subject, outcome, evidence }, tx);
+  const replyTo: ReplyContext | undefined = msg.messageId ? { messageId: msg.messageId, references: msg.references } : undefined;
+
+  const automated = detectAutomated(msg.headers, msg.contentType, msg.returnPath, policy.ourAddress);
+  if (automated.automated) {
+    if (isDeliveryReport(msg.contentType)) await recordBounce(ports, manager, tx, msg);
+    await audit('mail.ignore', 'mail', `automated:${automated.reason ?? 'unknown'}`.slice(0, 200).replace(/[^A-Za-z0-9_.:/-]/g, '_'));
+    return { outcome: 'ignored', caseId: null, reason: 'automated', folder: 'processed' };
+  }
+
+  const auth = evaluateSenderAuth({
+    from: msg.from ?? '', authResultsHeaders: [...(msg.headers.get('authentication-results') ?? [])],
+    authservId: policy.authservId, officialDomains: policy.officialDomains,
+  });
+  if (auth.verdict === 'unauthenticated') {
+    await audit('mail.quarantine', 'mail', 'unauthenticated');
+    return { outcome: 'quarantined', caseId: null, reason: 'unauthenticated', folder: 'quarantine' };
+  }
+  const sender = msg.from!;
+  if (auth.verdict === 'foreign_authenticated') {
+    const day = ports.clock.now().toISOString().slice(0, 10);
+    await ports.notifier.enqueue({
+      dedupeKey: `not-official:${hashOf(sender)}:${day}`, channel: 'email', recipient: sender, template: 'not-official-address',
+      model: { fromDomain: auth.fromDomain ?? '', officialDomains: policy.officialDomains }, ...(replyTo ? { replyTo } : {}),
+    }, tx);
+    await audit('mail.refuse', 'mail', 'not_official_address');
+    return { outcome: 'refused', caseId: null, reason: 'not_official_address', folder: 'quarantine' };
+  }
+
+  const documents: IncomingDocument[] = msg.attachments.map((a) => ({ kind: classifyAttachment(a.filename) ?? 'other', filename: a.filename, bytes: a.content }));
+  const fields = parseApplicantFields(msg.text);
+  const threadCase = await findThreadCase(manager, msg);
+  const archive = (caseId: string) => ports.vault.store({ requestId: caseId, kind: 'original_message', bytes: msg.raw, mediaType: 'message/rfc822' }, tx);
+
+  if (threadCase) {
+    const existing = await ports.cases.get(threadCase, tx);
+    if (existing && existing.applicant.email !== sender) {
+      await ports.notifier.enqueue({
+        dedupeKey: `not-applicant:${existing.id}:${hashOf(sender)}`, channel: 'email', recipient: sender, template: 'thread-not-applicant',
+        model: { requestId: existing.id }, ...(replyTo ? { replyTo } : {}),
+      }, tx);
+      await audit('mail.refuse', existing.id, 'not_applicant');
+      return { outcome: 'refused', caseId: existing.id, reason: 'not_applicant', folder: 'quarantine' };
+    }
+    if (existing?.kind === 'issuance' && existing.status === 'incomplete') {
+      const r = await supplementApplication(ports, { requestId: existing.id, email: sender, nik: fields.nik, nip: fields.nip, documents, ...(replyTo ? { replyTo } : {}) });
+      await archive(existing.id);
+      return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? r.value.status : r.code, folder: 'processed' };
+    }
+    if (existing) {
+      // A message on a thread that waits for nobody (under review, decided, a ticket): kept with its case.
+      await archive(existing.id);
+      await audit('mail.attach', existing.id, existing.status);
+      return { outcome: 'supplement', caseId: existing.id, reason: 'attached', folder: 'processed' };
+    }
+  }
+
+  const kind = classifyKind(msg.subject, msg.text);
+  if (kind.kind === 'issuance') {
+    const r = await submitApplication(ports, {
+      channel: 'email', email: sender, nik: fields.nik, nip: fields.nip, name: fields.name,
+      certificateType: fields.certificateType, uses: fields.uses, documents, ...(replyTo ? { replyTo } : {}),
+    });
+    if (r.ok) {
+      await archive(r.value.requestId);
+      return { outcome: 'request', caseId: r.value.requestId, reason: r.value.status, folder: 'processed' };
+    }
+    // An application we cannot even open (say, an unknown certificate type) becomes a help ticket so a person answers.
+  }
+  // Renewal and revocation by mail are routed to officers as help tickets until their lifecycles land (issue 5).
+  const ticketKind = isTicketKind(kind.kind) ? kind.kind : 'help';
+  const t = await openTicket(ports, {
+    kind: ticketKind, channel: 'email', email: sender, subject: msg.subject,
+    unclassified: kind.fallback, ...(replyTo ? { replyTo } : {}),
+  });
+  if (!t.ok) throw new Error('openTicket cannot refuse');
+  await archive(t.value.ticketId);
+  return { outcome: 'ticket', caseId: t.value.ticketId, reason: kind.kind, folder: 'processed' };
+}
+
+/** A bounce marks the mail it reports as failed and tells the officers on duty (RFC 3464). */
+async function recordBounce(ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, msg: InboundMessage): Promise<void> {
+  const bounced = extractBouncedMessageId(msg.raw.toString('utf8'));
+  if (!bounced) return;
+  const row = await manager.getRepository(OutboxSchema).findOneBy({ messageId: bounced });
+  if (!row) return;
+  await manager.getRepository(OutboxSchema).update({ id: row.id }, { status: 'failed', lastError: 'bounced' });
+  for (const officer of (await ports.officers.list()).filter((o) => o.active && o.role !== 'agency_admin')) {
+    await ports.notifier.enqueue({
+      dedupeKey: `bounce:${row.id}:${officer.telegramId}`, channel: 'telegram', recipient: officer.telegramId,
+      template: 'officer-mail-bounced', model: { caseId: row.caseId ?? '', template: row.template }, ...(row.caseId ? { caseId: row.caseId } : {}),
+    }, tx);
+  }
+}

@@ -1,0 +1,95 @@
+import type { DataSource } from 'typeorm';
+import type { DeskPorts } from '../../domain/use-cases/desk-ports.ts';
+import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
+import { inWriteTransaction } from '../../storage/data-source.ts';
+import { toHandle } from '../../storage/transaction.ts';
+import { MailCursorSchema, MailMessageSchema } from '../../storage/entities/schemas.ts';
+import { parseInbound } from './parse-message.ts';
+import { handleInbound, type InboundOutcome, type InboundPolicy } from './handle-message.ts';
+import { createHash } from 'node:crypto';
+
+export interface IngestDeps {
+  readonly ds: DataSource;
+  readonly ports: DeskPorts;
+  readonly policy: InboundPolicy;
+  readonly maxMessageBytes: number;
+  /** Runs after each commit (the audit checkpoint outside the database). */
+  readonly afterCommit: () => Promise<void>;
+}
+
+/** Where a message came from: a mailbox position (advances the cursor) or a file given to `mail ingest`. */
+export type MessageSource =
+  | { readonly kind: 'imap'; readonly mailbox: string; readonly uidValidity: number; readonly uid: number }
+  | { readonly kind: 'file' };
+
+export interface IngestResult extends InboundOutcome {
+  readonly key: string;
+  /** True when this message had already been handled (same Message-ID or content): nothing new happened. */
+  readonly duplicate: boolean;
+}
+
+/**
+ * One message, exactly once: its effects (cases, vault files, audit rows, outbox replies), its dedupe row
+ * and the mailbox cursor commit in one transaction. A crash before the commit leaves nothing; after it,
+ * the dedupe row turns any second delivery into a no-op.
+ */
+export async function ingestMessage(d: IngestDeps, raw: Buffer, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes });
+  const key = parsed.ok ? parsed.value.key : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  const result = await inWriteTransaction(d.ds, async (qr) => {
+    const tx = toHandle(qr);
+    const messages = qr.manager.getRepository(MailMessageSchema);
+    const seen = await messages.findOneBy({ key });
+    if (seen) {
+      await advanceCursor();
+      return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
+    }
+    // Use cases run their units of work inside this one transaction.
+    const ports: DeskPorts = { ...d.ports, uow: { run: (work) => work(tx) } };
+    let outcome: InboundOutcome;
+    if (parsed.ok) {
+      outcome = await handleInbound(ports, qr.manager, tx, d.policy, parsed.value);
+    } else {
+      await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
+      outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
+    }
+    await messages.insert({
+      key, messageId: parsed.ok ? parsed.value.messageId : null,
+      uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
+      outcome: outcome.outcome, caseId: outcome.caseId, reason: outcome.reason, targetFolder: outcome.folder,
+      receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
+    });
+    await advanceCursor();
+    return { ...outcome, key, duplicate: false };
+
+    async function advanceCursor(): Promise<void> {
+      if (source.kind !== 'imap') return;
+      const cursors = qr.manager.getRepository(MailCursorSchema);
+      const cursor = await cursors.findOneBy({ mailbox: source.mailbox });
+      const lastUid = cursor && cursor.uidValidity === source.uidValidity ? Math.max(cursor.lastUid, source.uid) : source.uid;
+      await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
+    }
+  });
+  await d.afterCommit();
+  return result;
+}
+
+/**
+ * A message refused before download (too large by its BODYSTRUCTURE): recorded and audited like any other,
+ * so it is moved to quarantine once and never fetched again.
+ */
+export async function recordUnread(d: IngestDeps, key: string, messageId: string | null, source: MessageSource, reason: string, receivedAt: Date): Promise<IngestResult> {
+  const result = await inWriteTransaction(d.ds, async (qr) => {
+    const messages = qr.manager.getRepository(MailMessageSchema);
+    const seen = await messages.findOneBy({ key });
+    if (seen) return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
+    await d.ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: reason }, toHandle(qr));
+    await messages.insert({
+      key, messageId, uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
+      outcome: 'quarantined', caseId: null, reason, targetFolder: 'quarantine', receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
+    });
+    return { outcome: 'quarantined' as const, caseId: null, reason, folder: 'quarantine' as const, key, duplicate: false };
+  });
+  await d.afterCommit();
+  return result;
+}

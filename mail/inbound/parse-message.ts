@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { ok, refuse, type Result } from '../../domain/shared/result.ts';
+import type { InboundAttachment, InboundMessage } from './inbound-message.ts';
+
+export interface ParseLimits {
+  readonly maxMessageBytes: number;
+}
+
+export type ParseCode = 'MAIL.TOO_LARGE' | 'MAIL.HEADERS_TOO_LARGE' | 'MAIL.TOO_COMPLEX' | 'MAIL.MALFORMED';
+
+/** Past these a message is quarantined unread: no citizen's application needs them, hostile mail does. */
+const MAX_HEADER_BYTES = 256 * 1024;
+const MAX_MIME_PARTS = 200;
+const MAX_MULTIPART_DEPTH = 20;
+
+/** Finds the end of the header block without decoding the message. */
+function headerLength(raw: Buffer): number {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  return ends.length ? Math.min(...ends) : raw.length;
+}
+
+/**
+ * Cheap structural bounds, counted on the raw bytes before mailparser sees them: a message with thousands
+ * of parts or deep nesting costs the parser time and memory out of all proportion to its size.
+ */
+function structureWithinBounds(raw: Buffer): boolean {
+  const text = raw.toString('latin1');
+  let parts = 0;
+  let multiparts = 0;
+  const re = /^content-type:[ \t]*(multipart\/)?/gim;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    parts++;
+    if (m[1]) multiparts++;
+    if (parts > MAX_MIME_PARTS || multiparts > MAX_MULTIPART_DEPTH) return false;
+  }
+  return true;
+}
+
+const firstAddress = (a: AddressObject | AddressObject[] | undefined): string | null => {
+  const list = Array.isArray(a) ? a : a ? [a] : [];
+  const address = list.flatMap((x) => x.value).find((v) => v.address)?.address;
+  return address ? address.trim().toLowerCase() : null;
+};
+
+const normaliseId = (id: string | undefined | null): string | null => {
+  const trimmed = id?.trim();
+  if (!trimmed) return null;
+  return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
+};
+
+/** The dedupe key when a message has no Message-ID: its content, independent of transport-added headers. */
+function contentKey(raw: Buffer): string {
+  const split = headerLength(raw);
+  const headers = raw.subarray(0, split).toString('latin1').replace(/\r\n/g, '\n').replace(/\n[ \t]+/g, ' ').split('\n')
+    .filter((l) => /^(from|to|cc|subject|date):/i.test(l)).map((l) => l.toLowerCase().replace(/\s+/g, ' ').trim()).sort();
+  const body = raw.subarray(split).toString('latin1').replace(/\r\n/g, '\n').trim();
+  return 'sha256:' + createHash('sha256').update(headers.join('\n')).update('\n\n').update(body).digest('hex');
+}
+
+/** Parses a raw message; refuses (for quarantine) what is too big, too complex or unreadable. */
+export async function parseInbound(raw: Buffer, limits: ParseLimits): Promise<Result<InboundMessage, ParseCode>> {
+  if (raw.length > limits.maxMessageBytes) return refuse('MAIL.TOO_LARGE', { sizeMb: Math.ceil(raw.length / 1048576) });
+  if (headerLength(raw) > MAX_HEADER_BYTES) return refuse('MAIL.HEADERS_TOO_LARGE');
+  if (!structureWithinBounds(raw)) return refuse('MAIL.TOO_COMPLEX');
+  try {
+    const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+    const headers = new Map<string, string[]>();
+    for (const line of parsed.headerLines) {
+      const list = headers.get(line.key) ?? [];
+      list.push(line.line.slice(line.line.indexOf(':') + 1).trim());
+      headers.set(line.key, list);
+    }
+    const references = typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []);
+    const attachments: InboundAttachment[] = parsed.attachments
+      .filter((a) => a.contentDisposition !== 'inline' || a.filename)
+      .map((a) => ({ filename: (a.filename ?? 'lampiran').slice(0, 200), contentType: a.contentType, content: a.content }));
+    const messageId = normaliseId(parsed.messageId);
+    const returnPathLine = headers.get('return-path')?.[0];
+    return ok({
+      key: messageId ?? contentKey(raw),
+      messageId,
+      from: firstAddress(parsed.from),
+      subject: (parsed.subject ?? '').slice(0, 1000),
+      text: (parsed.text ?? '').slice(0, 1024 * 1024),
+      headers,
+      contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
+      returnPath: returnPathLine === undefined ? null : returnPathLine.replace(/[<>\s]/g, ''),
+      inReplyTo: normaliseId(parsed.inReplyTo),
+      references: references.map((r) => normaliseId(r)).filter((r): r is string => r !== null),
+      attachments,
+      raw,
+    });
+  } catch {
+    return refuse('MAIL.MALFORMED');
+  }
+}

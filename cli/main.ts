@@ -9,6 +9,7 @@ import { runRequests } from './commands/requests.ts';
 import { runAuditVerify } from './commands/audit.ts';
 import { runDemo } from './commands/demo.ts';
 import { runMail } from './commands/mail.ts';
+import { runServe } from './commands/serve.ts';
 
 export interface CommandContext {
   readonly io: Io;
@@ -26,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   audit: (ctx) => sub(ctx, { verify: runAuditVerify }),
   demo: runDemo,
   mail: runMail,
+  serve: runServe,
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

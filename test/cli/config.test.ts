@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, createConfig } from '../../cli/config.ts';
@@ -117,10 +117,11 @@ describe('configuration of the CLI process', () => {
 
   it('exits 2 on any command with one ra-desk: line naming the invalid variable, before touching the data folder', async () => {
     const dataDir = join(dir, 'data');
-    const [init, verify, list] = await Promise.all([
+    const [init, verify, list, help] = await Promise.all([
       runCli(['init'], { RA_DATA_DIR: dataDir, RA_MAX_FILE_MB: 'ten' }),
       runCli(['audit', 'verify'], { RA_DATA_DIR: dataDir, RA_MASTER_KEY: KEY, RA_TIMEZONE: 'Mars/Base' }),
       runCli(['requests', 'list'], { RA_DATA_DIR: dataDir, RA_MASTER_KEY: KEY, RA_DATABASE_URL: 'mysql://db.local/ra' }),
+      runCli(['help'], { RA_LOG_LEVEL: 'loud' }),
     ]);
     for (const [r, name] of [[init, 'RA_MAX_FILE_MB'], [verify, 'RA_TIMEZONE'], [list, 'RA_DATABASE_URL']] as const) {
       expect(r.code, r.stderr).toBe(2);
@@ -128,13 +129,13 @@ describe('configuration of the CLI process', () => {
       expect(linesOf(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^ra-desk: .*${name}`))]);
     }
     expect(existsSync(dataDir)).toBe(false);
+    // help reads no configuration, so a broken variable cannot hide the usage text.
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('ra-desk init');
   });
 
   it('reads .env from the working folder, where an empty value means unset', async () => {
     const cwd = join(dir, 'cwd');
-    const r0 = await runCli(['help'], {}, { cwd: dir }); // makes sure help needs no configuration at all
-    expect(r0.code).toBe(0);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(cwd);
     writeFileSync(join(cwd, '.env'), 'RA_DATA_DIR=./from-dotenv\nRA_DATABASE_URL=\nRA_MASTER_KEY=\n');
     const r = await runCli(['init'], {}, { cwd });

@@ -4,8 +4,9 @@ import { REQUEST_STATUSES, type RequestStatus } from '../requests/request-status
 /**
  * Revocation (pencabutan, Pasal 18): asked by the owner, the RA or the CA (18(1)). For a lost, damaged or
  * inaccessible key the police report and the owner's statement are required items (18(3)), so the
- * request can wait `incomplete`. `revoked` is reached through `submit_to_ca` then `confirm_revoked`.
- * There is no `cancel` once the CA has it: a revocation cannot be undone.
+ * request can wait `incomplete`. The request is `completed` once the CA confirms (`confirm_revoked`);
+ * the certificate's own state becomes `revoked`. No `cancel` after approval: an approved revocation goes
+ * to the CA, and a revocation cannot be undone.
  */
 export const revocationEvents = ['complete', 'approve', 'return', 'reject', 'submit_to_ca', 'confirm_revoked', 'cancel'] as const;
 export type RevocationEvent = (typeof revocationEvents)[number];

@@ -30,7 +30,8 @@ export function defineLifecycle<S extends string, E extends string>(
     events,
     terminal,
     next(status, event) {
-      const rule = table[event];
+      // Own properties only: an event named `constructor` from a chat must be refused, not crash.
+      const rule = Object.hasOwn(table, event) ? table[event] : undefined;
       if (rule?.from.includes(status)) return ok(rule.to);
       return refuse(ILLEGAL_TRANSITION, { kind, from: status, event });
     },

@@ -1,9 +1,9 @@
 import { ok, refuse, type Result } from '../shared/result.ts';
-import { canDecide } from '../people/officer.ts';
+import { canDecide, isTelegramId } from '../people/officer.ts';
 import { isRequestKind } from '../requests/case-kind.ts';
 import { isCaseId } from '../requests/case-id.ts';
 import type { Decision, DecisionOutcome } from '../requests/case-record.ts';
-import { officerActor } from '../audit/audit-event.ts';
+import { officerActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { lifecycles } from './lifecycle-for.ts';
 import type { DeskPorts } from './desk-ports.ts';
 
@@ -29,7 +29,8 @@ const EVENT: Readonly<Record<DecisionOutcome, string>> = { approve: 'approve', r
  * and the database holds one decision per (request, round).
  */
 export async function decideRequest(p: DeskPorts, cmd: DecideCommand): Promise<Result<Decision, DecideCode>> {
-  const actor = officerActor(cmd.officerTelegramId);
+  // A malformed id (a username, a 16-digit number) is nobody: refused and audited as the system saw it.
+  const actor = isTelegramId(cmd.officerTelegramId) ? officerActor(cmd.officerTelegramId) : SYSTEM_ACTOR;
   // Refusals are audited too: an auditor must see who tried what (Pasal 26(2)).
   const audited = async (r: Result<Decision, DecideCode>): Promise<Result<Decision, DecideCode>> => {
     if (!r.ok) {
@@ -39,11 +40,11 @@ export async function decideRequest(p: DeskPorts, cmd: DecideCommand): Promise<R
   };
 
   // Typed ids only: free text from a chat must never reach the audit row as a subject.
-  if (!isCaseId(cmd.requestId)) return audited(refuse('DECISION.REQUEST_NOT_FOUND', { requestId: 'unknown' }));
+  if (!isCaseId(cmd.requestId)) return audited(refuse('DECISION.REQUEST_NOT_FOUND', { requestId: '(nomor tidak sah)' }));
   const officer = await p.officers.findByTelegramId(cmd.officerTelegramId);
-  if (!officer || !canDecide(officer)) return audited(refuse('DECISION.NOT_AN_OFFICER', { requestId: cmd.requestId }));
+  if (actor === SYSTEM_ACTOR || !officer || !canDecide(officer)) return audited(refuse('DECISION.NOT_AN_OFFICER', { requestId: cmd.requestId }));
   const reasons = cmd.reasons.map((r) => r.trim()).filter((r) => r.length > 0);
-  if (cmd.outcome !== 'approve' && reasons.length === 0) return refuse('DECISION.REASON_REQUIRED', { requestId: cmd.requestId });
+  if (cmd.outcome !== 'approve' && reasons.length === 0) return audited(refuse('DECISION.REASON_REQUIRED', { requestId: cmd.requestId }));
 
   const outcome = await p.uow.run(async (tx): Promise<Result<Decision, DecideCode>> => {
     const req = await p.cases.get(cmd.requestId, tx);
@@ -62,7 +63,11 @@ export async function decideRequest(p: DeskPorts, cmd: DecideCommand): Promise<R
       decidedAt: at, reviewRound: req.reviewRound,
     };
     const changed = await p.cases.change(req.id, req.version, { status: next.value, updatedAt: at }, tx);
-    if (!changed) return refuse('DECISION.ALREADY_DECIDED', { requestId: req.id, status: req.status });
+    if (!changed) {
+      // Another officer won the race; report the status they left it in.
+      const now = await p.cases.get(req.id, tx);
+      return refuse('DECISION.ALREADY_DECIDED', { requestId: req.id, status: now?.status ?? req.status });
+    }
     await p.cases.recordDecision(req.id, decision, tx);
     await p.audit.append({ actor, action: 'request.decide', subject: req.id, outcome: cmd.outcome }, tx);
     await p.notifier.enqueue({

@@ -52,9 +52,10 @@ export async function importRoster(
         if (!entry.ok) { errors.push({ line, code: entry.code, params: entry.params }); continue; }
         const keys = [entry.value.nip ? `nip:${entry.value.nip}` : null, `email:${entry.value.email}`].filter((k): k is string => k !== null);
         if (keys.some((k) => seen.has(k))) { errors.push({ line, code: 'ROSTER.DUPLICATE_IN_FILE', params: {} }); continue; }
-        keys.forEach((k) => seen.add(k));
         const saved = await p.roster.upsert(entry.value, at, tx);
         if (!saved.ok) { errors.push({ line, code: saved.code, params: saved.params }); continue; }
+        // Only rows that were kept count as seen: a corrected row later in the file may still land.
+        keys.forEach((k) => seen.add(k));
         if (saved.value.created) created++; else updated++;
       }
     });

@@ -71,15 +71,17 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
       email, nik, nip, documents: stored, rosterEntry, nikLookup, outsiderPermitted, officialDomains: p.settings.officialDomains,
     });
     const status = allPass(checks) ? 'pending_review' as const : 'incomplete' as const;
+    // Only a roster match makes the request that person's: a NIP alone could be anyone's (Pasal 16(4)).
+    const person = checks.some((c) => c.rule === 'roster' && c.pass) ? rosterEntry : null;
     await p.cases.create({
       id: requestId, kind: 'issuance', status, channel: input.channel,
-      applicant: { personId: rosterEntry?.personId ?? null, nip, email, name: rosterEntry?.name ?? (input.name?.trim() || email) },
+      applicant: { personId: person?.personId ?? null, nip, email, name: person?.name ?? (input.name?.trim() || email) },
       applicantNik: nik, certificateType, uses,
       details: input.telegramChatId ? { telegramChatId: input.telegramChatId } : {},
       checks, reviewRound: status === 'pending_review' ? 1 : 0, createdAt: at,
     }, tx);
     await p.audit.append({
-      actor: rosterEntry ? personActor(rosterEntry.personId) : SYSTEM_ACTOR,
+      actor: person ? personActor(person.personId) : SYSTEM_ACTOR,
       action: 'request.create', subject: requestId, outcome: status, evidence: stored.map((d) => d.sha256),
     }, tx);
     const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));

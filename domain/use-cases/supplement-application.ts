@@ -65,7 +65,7 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
     }, tx);
     if (!changed) return refuse('SUPPLEMENT.NOT_WAITING', { requestId: req.id, status: req.status });
     await p.audit.append({
-      actor: rosterEntry ? personActor(rosterEntry.personId) : SYSTEM_ACTOR, action: 'request.supplement', subject: req.id,
+      actor: checks.some((c) => c.rule === 'roster' && c.pass) && rosterEntry ? personActor(rosterEntry.personId) : SYSTEM_ACTOR, action: 'request.supplement', subject: req.id,
       outcome: status, evidence: stored.map((d) => d.sha256),
     }, tx);
     const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));

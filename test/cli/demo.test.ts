@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTemplates } from '../../templates/catalog.ts';
 import { sqliteFile } from '../../storage/data-source.ts';
@@ -9,11 +10,20 @@ import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const t = createTemplates();
 const root = makeTempDir('cli-demo');
+const dataDir = join(root, 'demo');
+
+const nikHashes = (): string[] => {
+  const db = new Database(sqliteFile(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT nik_hmac FROM roster_entries ORDER BY email').all() as { nik_hmac: string }[]).map((r) => r.nik_hmac);
+  } finally {
+    db.close();
+  }
+};
 afterAll(() => removeTempDir(root));
 
 describe('ra-desk demo', () => {
   it('runs the scripted scenario end to end and prints every step', async () => {
-    const dataDir = join(root, 'demo');
     const r = await runCli(['demo', '--data-dir', dataDir]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
@@ -45,5 +55,15 @@ describe('ra-desk demo', () => {
 
     expect(existsSync(sqliteFile(dataDir))).toBe(true);
     expect(existsSync(auditCheckpointFile(dataDir))).toBe(true);
+  });
+
+  it('leaves a data folder that already holds data untouched', async () => {
+    // The demo makes up a fresh master key each run; on an existing folder (say, the real ./data) it
+    // must not re-encrypt the roster's NIKs under a key nobody keeps.
+    const before = nikHashes();
+    expect(before).toHaveLength(5);
+    const r = await runCli(['demo', '--data-dir', dataDir]);
+    expect(r.code).not.toBe(0);
+    expect(nikHashes()).toEqual(before);
   });
 });

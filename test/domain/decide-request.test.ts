@@ -67,10 +67,11 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
       seq: 1, actor: `officer:${OFFICER}`, action: 'request.decide', subject: REQUEST, outcome: 'approve', evidence: [],
     });
 
-    expect(desk.state.notifications).toEqual([{
+    expect(desk.state.notifications).toHaveLength(1);
+    expect(desk.state.notifications[0]).toMatchObject({
       dedupeKey: `decision:${REQUEST}:1`, channel: 'email', recipient: PEOPLE.siti.email, template: 'decision-approve',
       model: { requestId: REQUEST, kind: 'issuance', outcome: 'approve', reasons: [], note: 'berkas lengkap' },
-    }]);
+    });
   });
 
   it('lets the Pengelola decide too (Pasal 10(1)c)', async () => {
@@ -92,12 +93,12 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
     ['reject', []],
     ['return', ['   ', '']],
     ['reject', ['\n']],
-  ] as const)('refuses to %s without a reason (Pasal 15(5)) and writes nothing', async (outcome, reasons) => {
+  ] as const)('refuses to %s without a reason (Pasal 15(5)), decides nothing and audits the refusal', async (outcome, reasons) => {
     const desk = deskWithPendingRequest();
     const r = await decideRequest(desk.ports, approve({ outcome, reasons }));
     expect(r).toEqual({ ok: false, code: 'DECISION.REASON_REQUIRED', params: { requestId: REQUEST } });
     expectNothingDecided(desk);
-    expect(desk.state.audit).toEqual([]);
+    expect(desk.state.audit.map((a) => a.outcome)).toEqual(['refused:DECISION.REASON_REQUIRED']);
   });
 
   it('returns a request for correction with a reason: pending_review → incomplete', async () => {
@@ -216,7 +217,7 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
   ])('refuses %s as a request id and audits the subject as "unknown"', async (_what, requestId) => {
     const desk = deskWithPendingRequest();
     const r = await decideRequest(desk.ports, approve({ requestId }));
-    expect(r).toEqual({ ok: false, code: 'DECISION.REQUEST_NOT_FOUND', params: { requestId: 'unknown' } });
+    expect(r).toEqual({ ok: false, code: 'DECISION.REQUEST_NOT_FOUND', params: { requestId: '(nomor tidak sah)' } });
     expectNothingDecided(desk);
     expect(desk.state.audit).toHaveLength(1);
     expect(desk.state.audit[0]).toMatchObject({ subject: 'unknown', outcome: 'refused:DECISION.REQUEST_NOT_FOUND' });
@@ -238,7 +239,8 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const loser = results.find((r) => !r.ok);
-    expect(loser && !loser.ok && loser.code).toBe('DECISION.ALREADY_DECIDED');
+    // Both read the request before either wrote, so the version check (not the status check) stops the loser.
+    expect(loser).toEqual({ ok: false, code: 'DECISION.ALREADY_DECIDED', params: { requestId: REQUEST, status: 'pending_review' } });
     expect(desk.state.decisions).toHaveLength(1);
     expect(desk.state.notifications).toHaveLength(1);
     expect(desk.state.case(REQUEST)?.version).toBe(2);

@@ -226,3 +226,11 @@ describe('certificate delivery milestones (Pasal 16(5)-(6), 19(1))', () => {
     expect(agreed).toEqual(before);
   });
 });
+
+describe('events named like Object.prototype members', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('refuses the unknown event %s as an illegal transition', (event) => {
+    expect(issuanceLifecycle.next('pending_review', event as never)).toEqual({
+      ok: false, code: 'LIFECYCLE.ILLEGAL_TRANSITION', params: { kind: 'issuance', from: 'pending_review', event },
+    });
+  });
+});

@@ -99,6 +99,8 @@ export interface Permit {
 
 interface Tables {
   cases: Map<string, StoredCase>;
+  /** The NIK given with a case: storage keeps it encrypted; here it stands apart from the case record. */
+  applicantNiks: Map<string, string>;
   decisions: StoredDecision[];
   sequences: Map<string, number>;
   audit: AuditRecord[];
@@ -111,13 +113,13 @@ interface Tables {
 }
 
 const emptyTables = (): Tables => ({
-  cases: new Map(), decisions: [], sequences: new Map(), audit: [], outbox: [], documents: [], blobs: new Map(),
+  cases: new Map(), applicantNiks: new Map(), decisions: [], sequences: new Map(), audit: [], outbox: [], documents: [], blobs: new Map(),
   roster: new Map(), officers: new Map(), permits: [],
 });
 
 /** Shallow copies: stored records are immutable and replaced, never edited in place. */
 const cloneTables = (t: Tables): Tables => ({
-  cases: new Map(t.cases), decisions: [...t.decisions], sequences: new Map(t.sequences), audit: [...t.audit],
+  cases: new Map(t.cases), applicantNiks: new Map(t.applicantNiks), decisions: [...t.decisions], sequences: new Map(t.sequences), audit: [...t.audit],
   outbox: [...t.outbox], documents: [...t.documents], blobs: new Map(t.blobs), roster: new Map(t.roster),
   officers: new Map(t.officers), permits: [...t.permits],
 });
@@ -318,6 +320,7 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
       write(handle, (t) => {
         if (t.cases.has(c.id)) throw new FakeConstraintError(`case ${c.id} already exists`);
         t.cases.set(c.id, stored);
+        if (c.applicantNik) t.applicantNiks.set(c.id, c.applicantNik);
       });
       txOf(handle).ownCases.add(c.id);
     },
@@ -364,6 +367,8 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
         t.decisions.push(row);
       });
     },
+
+    applicantNik: async (id, handle) => read(handle).applicantNiks.get(id) ?? null,
 
     async list(filter) {
       return [...committed.cases.values()]

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from '../storage/data-source.ts';
 import { createKeyRing, decodeMasterKey, readMasterKeyFile, type KeyRing } from '../storage/crypto/keys.ts';
 import { createStorageDesk, type StorageDesk } from '../storage/create-desk.ts';
+import { assertKeyBinding } from '../storage/crypto/key-binding.ts';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
 import { systemClock, type Clock } from '../domain/ports/clock.ts';
 
@@ -23,6 +24,12 @@ export function loadKeys(config: Config): KeyRing {
 export async function openApp(config: Config, options: { clock?: Clock } = {}): Promise<App> {
   const keys = loadKeys(config);
   const ds = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    await assertKeyBinding(ds, keys, (options.clock ?? systemClock).now());
+  } catch (e) {
+    await ds.destroy();
+    throw e;
+  }
   const { ports, auditLog } = createStorageDesk({
     ds, dataDir: config.dataDir, keys, clock: options.clock ?? systemClock, messageIdDomain: config.messageIdDomain,
     settings: { officialDomains: config.officialDomains, maxFileBytes: config.maxFileBytes },

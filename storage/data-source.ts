@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { allSchemas } from './entities/schemas.ts';
@@ -36,6 +36,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     });
   }
   await ds.initialize();
+  // The database holds personal data: owner-only, whatever the umask (WAL and SHM files inherit it).
+  if (!options.databaseUrl && existsSync(sqliteFile(options.dataDir))) chmodSync(sqliteFile(options.dataDir), 0o600);
   await ds.runMigrations({ transaction: 'each' });
   return ds;
 }

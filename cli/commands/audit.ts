@@ -14,7 +14,7 @@ export async function runAuditVerify(ctx: CommandContext): Promise<number> {
       ctx.io.out(ctx.io.t.message('AUDIT.VERIFY_OK', { count: report.count }));
       return EXIT.ok;
     }
-    ctx.io.err(ctx.io.t.message('AUDIT.VERIFY_FAILED', { seq: report.firstBadSeq ?? '?', reason: report.reason ?? 'unknown' }));
+    ctx.io.err('ra-desk: ' + ctx.io.t.message('AUDIT.VERIFY_FAILED', { seq: report.firstBadSeq ?? '?', reason: report.reason ?? 'unknown' }));
     return EXIT.failure;
   } finally {
     await app.close();

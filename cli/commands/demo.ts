@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { CommandContext } from '../main.ts';
 import { parseFlags } from '../main.ts';
-import { EXIT } from '../io.ts';
+import { EXIT, UsageError } from '../io.ts';
 import { createConfig } from '../config.ts';
 import { openApp } from '../app.ts';
 import { samplePdf } from '../demo/sample-pdf.ts';
@@ -16,6 +16,7 @@ import { submitApplication } from '../../domain/use-cases/submit-application.ts'
 import { decideRequest } from '../../domain/use-cases/decide-request.ts';
 import type { RawRosterRow } from '../../domain/roster/roster-entry.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
+import { sqliteFile } from '../../storage/data-source.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -25,6 +26,8 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 export async function runDemo(ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(ctx.args, { 'data-dir': { type: 'string' }, keep: { type: 'boolean' } });
+  // The demo invents people and a key: it must never touch a folder that already holds a desk.
+  if (values['data-dir'] && existsSync(sqliteFile(values['data-dir']))) throw new UsageError('DEMO.DATA_DIR_IN_USE', { dataDir: values['data-dir'] });
   const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'ra-desk-demo-'));
   const config = createConfig({ RA_DATA_DIR: dataDir, RA_MASTER_KEY: randomBytes(32).toString('base64') });
   const app = await openApp(config);

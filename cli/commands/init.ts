@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { CommandContext } from '../main.ts';
 import { EXIT } from '../io.ts';
 import { createMasterKeyFile } from '../../storage/crypto/keys.ts';
@@ -8,6 +8,8 @@ import { openDatabase } from '../../storage/data-source.ts';
 export async function runInit(ctx: CommandContext): Promise<number> {
   const config = await ctx.config();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Names, e-mails and NIPs are in the database: the folder is the operator's alone, even if it existed.
+  chmodSync(config.dataDir, 0o700);
   if (!config.masterKey) {
     const created = createMasterKeyFile(config.masterKeyFile);
     ctx.io.out(ctx.io.t.message(created ? 'CLI.INIT_KEY_CREATED' : 'CLI.INIT_KEY_EXISTS', { path: config.masterKeyFile }));

@@ -23,7 +23,9 @@ export function caseJson(c: CaseRecord) {
 export async function runRequests(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
   if (action !== 'list' && action !== 'show') throw new UsageError('REQUESTS.USAGE');
-  const { values, positionals } = parseFlags(rest, { status: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(rest, { status: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
+  const limit = values.limit === undefined ? 1000 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError('REQUESTS.BAD_LIMIT', { given: values.limit ?? '' });
   if (values.status !== undefined && !isCaseStatus(values.status)) throw new UsageError('REQUESTS.BAD_STATUS', { given: values.status, expected: CASE_STATUSES.join(', ') });
   if (values.kind !== undefined && !isCaseKind(values.kind)) throw new UsageError('REQUESTS.BAD_KIND', { given: values.kind, expected: CASE_KINDS.join(', ') });
   if (action === 'show' && (positionals.length !== 1 || !isCaseId(positionals[0]!.toUpperCase()))) throw new UsageError('REQUESTS.BAD_ID', { given: positionals[0] ?? '' });
@@ -38,8 +40,9 @@ export async function runRequests(ctx: CommandContext): Promise<number> {
       io.out(values.json ? JSON.stringify(caseJson(c), null, 2) : io.t.render('cli/request-detail.txt', { ...caseJson(c), checkList: c.checks.map((k) => ({ ...k, explanation: io.t.message(k.code, k.params) })) }).trimEnd());
       return EXIT.ok;
     }
-    const filter = { ...(values.status ? { status: values.status as never } : {}), ...(values.kind ? { kind: values.kind as never } : {}) };
+    const filter = { limit, ...(values.status ? { status: values.status as never } : {}), ...(values.kind ? { kind: values.kind as never } : {}) };
     const list = await app.ports.cases.list(filter);
+    if (list.length === limit) io.err(io.t.message('REQUESTS.LIMIT_REACHED', { limit }));
     if (values.json) io.out(JSON.stringify(list.map(caseJson), null, 2));
     else if (list.length === 0) io.out(io.t.message('REQUESTS.LIST_EMPTY'));
     else for (const c of list) io.out(io.t.message('REQUESTS.LIST_LINE', { id: c.id, kind: c.kind, status: c.status, channel: c.channel, createdAt: c.createdAt.slice(0, 16).replace('T', ' '), missing: c.checks.filter((k) => !k.pass).length }));

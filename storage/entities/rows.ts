@@ -159,3 +159,9 @@ export interface MailCursorRow {
   lastUid: number;
   updatedAt: string;
 }
+
+export interface SettingRow {
+  name: string;
+  value: string;
+  updatedAt: string;
+}

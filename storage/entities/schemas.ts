@@ -1,7 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import type {
   AuditRow, CertificateRow, DecisionRow, DocumentRow, OfficerRow, OutboxRow, OutsiderPermitRow,
-  RequestRow, RosterRow, SequenceRow, MailMessageRow, MailCursorRow,
+  RequestRow, RosterRow, SequenceRow, MailMessageRow, MailCursorRow, SettingRow,
 } from './rows.ts';
 
 // EntitySchema rather than decorators: tsx and vitest's esbuild emit no decorator metadata (TOOLCHAIN.md).
@@ -174,7 +174,12 @@ export const MailCursorSchema = new EntitySchema<MailCursorRow>({
   },
 });
 
+export const SettingSchema = new EntitySchema<SettingRow>({
+  name: 'Setting', tableName: 'settings',
+  columns: { name: { ...text, primary: true }, value: text, updatedAt: { ...text, name: 'updated_at' } },
+});
+
 export const allSchemas = [
   RosterSchema, OfficerSchema, OutsiderPermitSchema, RequestSchema, DecisionSchema, DocumentSchema,
-  AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema, MailMessageSchema, MailCursorSchema,
+  AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema, MailMessageSchema, MailCursorSchema, SettingSchema,
 ];

@@ -1,5 +1,6 @@
 import { Foundation1764000000001 } from './0001-foundation.ts';
 import { Mail1764000000002 } from './0002-mail.ts';
+import { Settings1764000000003 } from './0003-settings.ts';
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
-export const migrations = [Foundation1764000000001, Mail1764000000002];
+export const migrations = [Foundation1764000000001, Mail1764000000002, Settings1764000000003];

@@ -13,21 +13,11 @@ export interface CliResult {
 }
 
 export interface CliOptions {
-  /** Working folder of the child; by default an empty folder of this worker, so no `.env` is picked up. */
+  /** Working folder of the child; by default a fresh empty folder, removed afterwards, so no `.env` is picked up. */
   readonly cwd?: string;
   /** Milliseconds before the child is killed (then `code` is null). */
   readonly timeoutMs?: number;
 }
-
-let emptyCwd: string | undefined;
-const defaultCwd = (): string => {
-  if (!emptyCwd) {
-    const dir = mkdtempSync(join(tmpdir(), 'ra-desk-cli-cwd-'));
-    emptyCwd = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
-  return emptyCwd;
-};
 
 /**
  * Runs `node bin/ra-desk.mjs …args` as a child process, the way an operator would. The child sees the
@@ -40,8 +30,11 @@ const defaultCwd = (): string => {
  */
 export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}, options: CliOptions = {}): Promise<CliResult> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RA_')));
+  // Per call, not per worker: vitest ends its workers without an 'exit' event to clean up after.
+  const ownCwd = options.cwd === undefined ? mkdtempSync(join(tmpdir(), 'ra-desk-cli-cwd-')) : undefined;
+  const cleanup = (): void => { if (ownCwd) rmSync(ownCwd, { recursive: true, force: true }); };
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? defaultCwd(),
+    cwd: options.cwd ?? ownCwd,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: options.timeoutMs ?? 30_000,
@@ -51,8 +44,8 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
   child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('error', (e) => { cleanup(); reject(e); });
+    child.once('close', (code) => { cleanup(); resolve({ code, stdout, stderr }); });
   });
 }
 

@@ -8,8 +8,6 @@ import { runOfficer } from './commands/officer.ts';
 import { runRequests } from './commands/requests.ts';
 import { runAuditVerify } from './commands/audit.ts';
 import { runDemo } from './commands/demo.ts';
-import { runMail } from './commands/mail.ts';
-import { runServe } from './commands/serve.ts';
 
 export interface CommandContext {
   readonly io: Io;
@@ -26,8 +24,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   requests: runRequests,
   audit: (ctx) => sub(ctx, { verify: runAuditVerify }),
   demo: runDemo,
-  mail: runMail,
-  serve: runServe,
+  // The mail stack (imapflow, mailparser, nodemailer) loads only for the commands that use it.
+  mail: async (ctx) => (await import('./commands/mail.ts')).runMail(ctx),
+  serve: async (ctx) => (await import('./commands/serve.ts')).runServe(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

@@ -50,9 +50,13 @@ export const isSqlite = (ds: DataSource): boolean => ds.options.type === 'better
  * with SQLITE_BUSY when another process committed meanwhile, without waiting for the busy timeout.
  * Taking the lock up front makes concurrent writers (two officers in two processes) queue instead.
  */
+const immediateRunners = new WeakSet<QueryRunner>();
+
 export function createWriteQueryRunner(ds: DataSource): QueryRunner {
   const qr = ds.createQueryRunner();
-  if (isSqlite(ds)) {
+  // typeorm's SQLite drivers hand out one shared runner: patch it once, or wrappers pile up per call.
+  if (isSqlite(ds) && !immediateRunners.has(qr)) {
+    immediateRunners.add(qr);
     const query = qr.query.bind(qr);
     qr.query = ((sql: string, ...rest: unknown[]) =>
       (query as (...a: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE' : sql, ...rest)) as QueryRunner['query'];

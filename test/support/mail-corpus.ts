@@ -146,6 +146,12 @@ export interface CorpusMail {
   /** What makes it special (the header fields or the structure), for assertion messages. */
   readonly note: string;
   readonly raw: Buffer;
+  /**
+   * Set when the message does not survive an IMAP round trip through Dovecot unchanged: what Dovecot
+   * does with it (`refused` when APPEND answers NO). Tests that deliver via `appendToMailbox` must
+   * expect this instead of the raw bytes.
+   */
+  readonly viaImap?: { readonly outcome: 'refused' | 'altered'; readonly detail: string };
 }
 
 let counter = 0;
@@ -604,6 +610,7 @@ export function hostileMails(from = 'penyerang@example.net', to = RA_ADDRESS): C
     {
       label: 'nul-bytes-in-headers',
       note: 'NUL bytes inside Subject and From',
+      viaImap: { outcome: 'altered', detail: 'Dovecot stores each NUL as 0x80 (same length)' },
       raw: Buffer.from(`From: Budi\0 Santoso <${from}>${CRLF}To: ${to}${CRLF}Subject: Permohonan\0\0sertifikat${CRLF}` +
         `Message-ID: ${uniqueId(domainOf(from))}${CRLF}${CRLF}${form}`, 'utf8'),
     },
@@ -627,6 +634,7 @@ export function hostileMails(from = 'penyerang@example.net', to = RA_ADDRESS): C
     {
       label: 'empty',
       note: 'zero bytes',
+      viaImap: { outcome: 'refused', detail: "APPEND answers NO: Can't save a zero byte message" },
       raw: Buffer.alloc(0),
     },
     {
@@ -643,6 +651,7 @@ export function hostileMails(from = 'penyerang@example.net', to = RA_ADDRESS): C
     {
       label: 'bare-lf-and-cr-mix',
       note: 'header lines ending in LF, CR and CRLF mixed',
+      viaImap: { outcome: 'altered', detail: 'Dovecot returns bare LFs as CRLF; the lone CR stays' },
       raw: Buffer.from(`From: ${from}\nTo: ${to}\rSubject: Akhir baris campur\r\nMessage-ID: ${uniqueId(domainOf(from))}\n\n${form}`, 'utf8'),
     },
   ];

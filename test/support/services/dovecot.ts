@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,14 @@ function passwdEntry(name: string): Account | undefined {
   return undefined;
 }
 
+function groupName(gid: number): string | undefined {
+  for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+    const [name, , id] = line.split(':');
+    if (name && Number(id) === gid) return name;
+  }
+  return undefined;
+}
+
 function findDovecot(): string | undefined {
   return ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p));
 }
@@ -132,11 +140,19 @@ function configText(o: {
     'mailbox_idle_check_interval = 1 secs',
     'passdb {',
     '  driver = passwd-file',
-    `  args = scheme=PLAIN username_format=%u ${dir}/passwd`,
+    // One file per account: Dovecot re-reads a changed passwd-file at most once a second, a new file at once.
+    `  args = scheme=PLAIN username_format=%u ${dir}/users/%u`,
     '}',
     'userdb {',
     '  driver = static',
     `  args = uid=${account.uid} gid=${account.gid} home=${dir}/home/%u`,
+    '}',
+    // No growing delay after failed logins from 127.0.0.1 (bad-password tests would slow the next ones).
+    'service anvil {',
+    '  unix_listener anvil-auth-penalty {',
+    '    mode = 0',
+    '  }',
+    ...(o.root ? [] : ['  chroot =']),
     '}',
     'service imap-login {',
     '  inet_listener imap {',
@@ -151,8 +167,9 @@ function configText(o: {
   ];
   if (!o.root) {
     // Unprivileged Dovecot: every service runs as the calling user and cannot chroot.
-    lines.push(`default_internal_user = ${account.name}`, `default_login_user = ${account.name}`,
-      'service anvil {', '  chroot =', '}');
+    lines.push(`default_internal_user = ${account.name}`, `default_login_user = ${account.name}`);
+    const group = groupName(account.gid);
+    if (group) lines.push(`default_internal_group = ${group}`);
   }
   if (o.extra) lines.push(o.extra);
   return `${lines.join('\n')}\n`;
@@ -161,6 +178,57 @@ function configText(o: {
 function logTail(file: string): string {
   if (!existsSync(file)) return '(no log)';
   return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+}
+
+interface Proc { readonly pid: number; readonly started: string }
+
+/** pid, parent pid and start time (to tell a reused pid apart) from /proc/<pid>/stat. */
+function procStat(pid: number): { ppid: number; started: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: split after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), started: fields[19] ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process below `root` (Linux /proc); empty elsewhere. */
+function descendants(root: number): Proc[] {
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  } catch {
+    return [];
+  }
+  const children = new Map<number, Proc[]>();
+  for (const pid of pids) {
+    const st = procStat(pid);
+    if (!st) continue;
+    const list = children.get(st.ppid) ?? [];
+    list.push({ pid, started: st.started });
+    children.set(st.ppid, list);
+  }
+  const out: Proc[] = [];
+  const queue = [root];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      queue.push(c.pid);
+    }
+  }
+  return out;
+}
+
+const alive = (p: Proc): boolean => procStat(p.pid)?.started === p.started;
+
+function signalAll(procs: readonly Proc[], signal: NodeJS.Signals): void {
+  for (const p of procs) {
+    try {
+      if (alive(p)) process.kill(p.pid, signal);
+    } catch { /* gone */ }
+  }
 }
 
 /** Resolves once the server greets and accepts a LOGIN (so the auth process is up too). */
@@ -224,14 +292,15 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Runnin
   mkdirSync(home);
   mkdirSync(join(dir, 'state'));
   if (root) chownSync(home, account.uid, account.gid);
-  const passwdFile = join(dir, 'passwd');
-  writeFileSync(passwdFile, '', { mode: 0o644 });
+  const users = join(dir, 'users');
+  mkdirSync(users, { mode: 0o755 });
   const conf = join(dir, 'dovecot.conf');
   const logFile = join(dir, 'dovecot.log');
 
   const addUser = (login: string, pw = `pw-${Math.random().toString(36).slice(2, 12)}`): DovecotAccount => {
     if (/[:\s]/.test(login) || /[\n:]/.test(pw)) throw new Error('passwd-file logins and passwords may not hold ":" or line breaks');
-    appendFileSync(passwdFile, `${login}:{PLAIN}${pw}::::::\n`);
+    if (login.includes('/') || login.startsWith('.')) throw new Error(`unusable login for a passwd-file name: ${login}`);
+    writeFileSync(join(users, login), `${login}:{PLAIN}${pw}::::::\n`, { mode: 0o644 });
     return { user: login, password: pw, imapUrl: imapUrlOf(login, pw, port), maildir: join(home, login, 'Maildir') };
   };
 
@@ -241,7 +310,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Runnin
   let removed = false;
 
   const killSync = (): void => {
-    if (child?.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+      const family = descendants(child.pid);
+      child.kill('SIGTERM');
+      signalAll(family, 'SIGTERM');
+    }
     if (!removed) rmSync(dir, { recursive: true, force: true });
     removed = true;
   };
@@ -272,13 +345,21 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Runnin
     throw new Error(`Dovecot (${dir}) did not accept a login on 127.0.0.1:${port}${gone ? ` (exited with ${proc.exitCode ?? proc.signalCode})` : ''}:\n${stderr}\n${logTail(logFile)}`);
   };
 
+  /**
+   * SIGTERM to the master and, at the same moment, to every process under it: the master alone leaves
+   * its imap processes serving their clients for ~10 s, and an outage test wants them gone now.
+   */
   const halt = async (): Promise<void> => {
     const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+    const family = descendants(proc.pid);
     proc.kill('SIGTERM');
+    signalAll(family, 'SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
+    for (let i = 0; i < 40 && family.some(alive); i++) await new Promise((r) => setTimeout(r, 25));
+    signalAll(family.filter(alive), 'SIGKILL');
   };
 
   /** Same port again; right after a stop the port can be briefly busy, so retry for a while. */

@@ -51,6 +51,8 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
     for (let i = 1; i <= path.length; i++) await client.mailboxCreate(path.slice(0, i)).catch(() => undefined);
   }
 
+  // Retention first: the inbox pass must be the last mailbox selected, because IDLE watches it.
+  report.expunged = await expungeOld(client, folders.processed, o);
   const lock = await client.getMailboxLock(o.mailbox);
   try {
     const mailbox = client.mailbox;
@@ -94,7 +96,6 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
   } finally {
     lock.release();
   }
-  report.expunged = await expungeOld(client, folders.processed, o);
   return report;
 }
 

@@ -109,7 +109,8 @@ export async function handleInbound(
   if (kind.kind === 'issuance') {
     const r = await submitApplication(ports, {
       channel: 'email', email: sender, nik: fields.nik, nip: fields.nip, name: fields.name,
-      certificateType: fields.certificateType, uses: fields.uses, documents, ...(replyTo ? { replyTo } : {}),
+      // An unrecognised type or use is passed on as written so it is refused, never silently defaulted.
+      certificateType: fields.certificateType ?? fields.certificateTypeRaw, uses: [...fields.uses, ...fields.unknownUses], documents, ...(replyTo ? { replyTo } : {}),
     });
     if (r.ok) {
       await archive(r.value.requestId);

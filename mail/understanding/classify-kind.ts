@@ -46,6 +46,16 @@ const TIER_OF: ReadonlyMap<string, Tier> = new Map(
 );
 const RANK: ReadonlyMap<Tier, number> = new Map(PRECEDENCE.map((tier, i) => [tier, i]));
 
+/**
+ * Courtesy formulas that use a help word without asking for help: "Atas perhatian dan bantuan Bapak/Ibu,
+ * kami ucapkan terima kasih" closes nearly every Indonesian letter, applications included. A help word
+ * right after one of these words does not count.
+ */
+const COURTESY_BEFORE: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['bantuan', new Set(['atas', 'dan'])],
+  ['help', new Set(['your', 'the'])],
+]);
+
 /** Letters and digits; everything else (spaces, punctuation, `_`, `[OP-2026-000001]`'s brackets) separates words. */
 const WORD = /[\p{L}\p{N}]+/gu;
 
@@ -58,9 +68,12 @@ interface Hit {
 function strongestHit(text: string): Hit | null {
   let best: Hit | null = null;
   let bestRank = Infinity;
+  let previous = '';
   for (const m of foldText(text).matchAll(WORD)) {
+    const before = previous;
+    previous = m[0];
     const tier = TIER_OF.get(m[0]);
-    if (tier === undefined) continue;
+    if (tier === undefined || COURTESY_BEFORE.get(m[0])?.has(before)) continue;
     const rank = RANK.get(tier) ?? Infinity;
     if (rank < bestRank) {
       best = { tier, word: m[0] };

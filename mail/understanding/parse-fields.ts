@@ -81,7 +81,9 @@ const BULLET_ITEM = /^\s*(?:[-*•·+]|\(?(?:\d{1,3}|[a-z])[.)]\s)/iu;
 
 /** Folds a label to its letters, dropping parenthesised remarks ("(sesuai KTP)"). */
 function labelKey(text: string): string {
-  return foldText(text.replace(/\([^()]*\)?/g, ' ')).replace(/[^a-z]+/g, '');
+  const bare = text.replace(/\([^()]*\)?/g, ' ');
+  // Most labels are ASCII; folding (Unicode normalisation) is by far the dearest step, so skip it for them.
+  return (/[^\t -~]/.test(bare) ? foldText(bare) : bare.toLowerCase()).replace(/[^a-z]+/g, '');
 }
 
 function fieldOfLabel(text: string): Field | undefined {

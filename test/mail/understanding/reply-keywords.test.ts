@@ -71,7 +71,7 @@ describe('detectReplyCommand', () => {
   it('never throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 500 }), (body) => {
-        expect([null, 'agree', 'receipt']).toContain(detectReplyCommand(body));
+        return [null, 'agree', 'receipt'].includes(detectReplyCommand(body));
       }),
       { numRuns: 500 },
     );

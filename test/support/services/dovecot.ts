@@ -334,7 +334,8 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Runnin
     proc.once('error', (e) => { stderr += String(e); });
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     while (!gone) {
-      if (await tryLogin(port, user, password)) return;
+      // Race the exit: a port taken by someone else accepts the connection but never greets.
+      if (await Promise.race([tryLogin(port, user, password), exited.then(() => false)])) return;
       if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -1,11 +1,371 @@
-// Placeholder until the templated renderer lands (being written in parallel); replaced wholesale.
 import type { Templates } from '../../templates/catalog.ts';
+import type { Params } from '../../domain/shared/result.ts';
+import { RaError } from '../../domain/shared/ra-error.ts';
+import { isCaseId, type CasePrefix } from '../../domain/requests/case-id.ts';
+import { REQUEST_KINDS, TICKET_KINDS, type RequestKind, type TicketKind } from '../../domain/requests/case-kind.ts';
+import { RULE_CODES, type RuleCode } from '../../domain/issuance/verification-rules.ts';
 
-export const MAIL_TEMPLATES: readonly string[] = [];
+/** One e-mail, ready for the transport. */
+export interface RenderedMail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
 
-export function renderMail(_t: Templates, template: string, model: Readonly<Record<string, unknown>>): { subject: string; text: string; html: string } {
-  const id = String(model['requestId'] ?? model['ticketId'] ?? '');
-  const missing = Array.isArray(model['missing']) ? (model['missing'] as { code: string; params: Record<string, string> }[]).map((m) => _t.message(m.code, m.params)) : [];
-  const text = [template, ...missing].join('\n');
-  return { subject: id ? `[${id}] ${template}` : template, text, html: `<p>${text}</p>` };
+// ------------------------------------------------------------------------------------ view models
+
+/** Every mail greets a person: their name when the model has one, else the template's own salutation. */
+interface Addressed {
+  readonly name: string;
+}
+
+/** A verification item that failed (Pasal 15(2)), with the Indonesian explanation of its refusal code. */
+interface MissingItemView {
+  readonly number: number;
+  readonly rule: RuleCode;
+  readonly label: string;
+  readonly explanation: string;
+}
+
+/** A file the desk would not take, by the name the sender gave it, with the reason. */
+interface RefusedFileView {
+  readonly number: number;
+  readonly filename: string;
+  readonly reason: string;
+}
+
+interface ApplicationView extends Addressed {
+  readonly requestId: string;
+  readonly missing: readonly MissingItemView[];
+  readonly refusedDocuments: readonly RefusedFileView[];
+  readonly hasRefused: boolean;
+}
+
+interface ReasonView {
+  readonly number: number;
+  readonly text: string;
+}
+
+interface DecisionView extends Addressed {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly kindLabel: string;
+  readonly isIssuance: boolean;
+  readonly isRenewal: boolean;
+  readonly isRevocation: boolean;
+  readonly reasons: readonly ReasonView[];
+  readonly hasReasons: boolean;
+  readonly note: string;
+  readonly hasNote: boolean;
+}
+
+interface NotOfficialAddressView {
+  /** Empty when the sender's domain is unknown or not a plain domain name (it is never echoed raw). */
+  readonly fromDomain: string;
+  readonly hasFromDomain: boolean;
+  readonly officialDomains: readonly string[];
+}
+
+interface ThreadNotApplicantView {
+  readonly requestId: string;
+}
+
+interface TicketReceivedView extends Addressed {
+  readonly ticketId: string;
+  readonly kind: TicketKind;
+  readonly kindLabel: string;
+  readonly isIncident: boolean;
+  readonly isHelp: boolean;
+  readonly isComplaint: boolean;
+}
+
+interface TicketAnsweredView extends Addressed {
+  readonly ticketId: string;
+  readonly answer: string;
+}
+
+interface DeskCapabilitiesView extends Addressed {
+  readonly ticketId: string;
+}
+
+// ---------------------------------------------------------------------------------- model reading
+
+const MAX_NAME = 100;
+const MAX_FILENAME = 120;
+const MAX_OFFICER_TEXT = 10_000;
+
+/**
+ * Reads an outbox model field by field. A complaint names the template and the field path and says
+ * what was expected; it never quotes a value, because models hold names, addresses and officers' notes.
+ */
+class ModelReader {
+  constructor(
+    private readonly template: string,
+    private readonly path: string,
+    private readonly fields: Readonly<Record<string, unknown>>,
+  ) {}
+
+  static of(template: string, model: unknown): ModelReader {
+    if (!isRecord(model)) throw badModel(template, 'model', 'an object');
+    return new ModelReader(template, '', model);
+  }
+
+  fail(field: string, expected: string, cause?: unknown): never {
+    throw badModel(this.template, this.at(field), expected, cause);
+  }
+
+  text(field: string, options: { nonEmpty?: boolean } = {}): string {
+    const v = this.fields[field];
+    if (typeof v !== 'string') this.fail(field, 'a string');
+    if (options.nonEmpty && v.trim() === '') this.fail(field, 'a non-empty string');
+    return v;
+  }
+
+  /** Absent and null read as ''. */
+  optionalText(field: string): string {
+    const v = this.fields[field];
+    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string') this.fail(field, 'a string when present');
+    return v;
+  }
+
+  caseId(field: string, prefix: CasePrefix): string {
+    const v = this.fields[field];
+    if (typeof v !== 'string' || !isCaseId(v) || !v.startsWith(`${prefix}-`)) this.fail(field, `a case id such as ${prefix}-2026-000123`);
+    return v;
+  }
+
+  oneOf<T extends string>(field: string, allowed: readonly T[]): T {
+    const v = this.fields[field];
+    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) this.fail(field, `one of ${allowed.join(', ')}`);
+    return v as T;
+  }
+
+  params(field: string): Params {
+    const v = this.fields[field] ?? {};
+    if (!isRecord(v) || !Object.values(v).every((p) => typeof p === 'string' || typeof p === 'number')) {
+      this.fail(field, 'an object of string or number values');
+    }
+    return v as Params;
+  }
+
+  list<T>(field: string, each: (item: ModelReader, index: number) => T, options: { min?: number; max?: number } = {}): T[] {
+    const v = this.fields[field];
+    if (!Array.isArray(v)) this.fail(field, 'an array');
+    if (options.min !== undefined && v.length < options.min) this.fail(field, `at least ${options.min} item(s)`);
+    if (options.max !== undefined && v.length > options.max) this.fail(field, options.max === 0 ? 'an empty array' : `at most ${options.max} item(s)`);
+    return v.map((item: unknown, i) => {
+      const path = `${this.at(field)}[${i}]`;
+      if (!isRecord(item)) throw badModel(this.template, path, 'an object');
+      return each(new ModelReader(this.template, path, item), i);
+    });
+  }
+
+  strings(field: string, options: { min?: number } = {}): string[] {
+    const v = this.fields[field];
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) this.fail(field, 'an array of strings');
+    if (options.min !== undefined && v.length < options.min) this.fail(field, `at least ${options.min} item(s)`);
+    return v as string[];
+  }
+
+  private at(field: string): string {
+    return this.path === '' ? field : `${this.path}.${field}`;
+  }
+}
+
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const badModel = (template: string, field: string, expected: string, cause?: unknown): RaError =>
+  new RaError('MAIL.BAD_MODEL', `template ${template} needs field ${field} (${expected})`, cause === undefined ? undefined : { cause });
+
+// ------------------------------------------------------------------------------------- cleaning
+
+/** Control and formatting characters (line breaks, bidi overrides) in a one-line value could forge mail text. */
+const oneLine = (s: string, max: number): string => {
+  const clean = s.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+};
+
+/** An officer's free text keeps its line breaks; other control and formatting characters go. */
+const multiLine = (s: string): string =>
+  s.replace(/\r\n?/g, '\n').replace(/[^\P{Cc}\n\t]|\p{Cf}/gu, '').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim().slice(0, MAX_OFFICER_TEXT);
+
+/** A name that is an address (the register falls back to the e-mail) is no name to greet with. */
+const personName = (s: string): string => {
+  const name = oneLine(s, MAX_NAME);
+  return name.includes('@') ? '' : name;
+};
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+// ------------------------------------------------------------------------------------- enriching
+
+/** Reasons are officers' short texts or message codes (`DecideCommand.reasons`); a code that renders alone is explained. */
+function reasonText(t: Templates, reason: string): string {
+  const trimmed = reason.trim();
+  if (/^[A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)+$/.test(trimmed) && t.has(trimmed)) {
+    try {
+      return t.message(trimmed);
+    } catch {
+      // A code whose message needs parameters the decision does not carry: show what the officer chose.
+    }
+  }
+  return multiLine(reason);
+}
+
+function missingItems(t: Templates, m: ModelReader, options: { min?: number; max?: number }): MissingItemView[] {
+  return m.list('missing', (item, i) => {
+    const rule = item.oneOf('rule', RULE_CODES);
+    return { number: i + 1, rule, label: t.message(`MAIL.RULE.${rule}`), explanation: explainItem(t, item) };
+  }, options);
+}
+
+function refusedFiles(t: Templates, m: ModelReader): RefusedFileView[] {
+  return m.list('refusedDocuments', (item, i) => {
+    const filename = oneLine(item.text('filename'), MAX_FILENAME);
+    return { number: i + 1, filename: filename || t.message('MAIL.UNNAMED_FILE'), reason: explainItem(t, item) };
+  });
+}
+
+/** The Indonesian explanation of an item's refusal code; a code or params the catalog cannot render is a broken model. */
+function explainItem(t: Templates, item: ModelReader): string {
+  const code = item.text('code', { nonEmpty: true });
+  const params = item.params('params');
+  if (!t.has(code)) item.fail('code', 'a message code known to templates/id/messages');
+  try {
+    return t.message(code, params);
+  } catch (e) {
+    return item.fail('params', 'the parameters its message code uses', e);
+  }
+}
+
+function application(t: Templates, m: ModelReader, missing: { min?: number; max?: number }): Built<ApplicationView> {
+  const requestId = m.caseId('requestId', 'OP');
+  const refusedDocuments = refusedFiles(t, m);
+  return {
+    subject: { requestId },
+    view: { requestId, name: personName(m.optionalText('name')), missing: missingItems(t, m, missing), refusedDocuments, hasRefused: refusedDocuments.length > 0 },
+  };
+}
+
+function decision(t: Templates, m: ModelReader, outcome: 'approve' | 'return' | 'reject'): Built<DecisionView> {
+  const requestId = m.caseId('requestId', 'OP');
+  const kind = m.oneOf('kind', REQUEST_KINDS);
+  m.oneOf('outcome', [outcome]);
+  // Returning or rejecting always gives reasons (Pasal 15(5)); a mail without them would break the rule.
+  const reasons = m.strings('reasons', outcome === 'approve' ? {} : { min: 1 })
+    .map((r) => reasonText(t, r)).filter((r) => r !== '')
+    .map((text, i) => ({ number: i + 1, text }));
+  if (outcome !== 'approve' && reasons.length === 0) m.fail('reasons', 'at least one non-empty reason');
+  const note = multiLine(m.optionalText('note'));
+  const kindLabel = t.message(`MAIL.KIND.${kind}`);
+  return {
+    subject: { requestId, kindLabel },
+    view: {
+      requestId, name: personName(m.optionalText('name')), kind, kindLabel,
+      isIssuance: kind === 'issuance', isRenewal: kind === 'renewal', isRevocation: kind === 'revocation',
+      reasons, hasReasons: reasons.length > 0, note, hasNote: note !== '',
+    },
+  };
+}
+
+// -------------------------------------------------------------------------------------- builders
+
+interface Built<V extends object> {
+  /** Parameters of `MAIL.SUBJECT.<template>`: the `[OP-…]` / `[TK-…]` tag threading relies on. */
+  readonly subject: Params;
+  readonly view: V;
+}
+
+type Builder = (t: Templates, m: ModelReader) => Built<object>;
+
+/**
+ * One view-model builder per outbox template (the `template` a use case queues). Each checks the model
+ * the use case wrote and adds what the templates show: explanations of refusal codes, Indonesian labels.
+ */
+const BUILDERS = {
+  /** Complete and waiting for an officer (Pasal 15(4)). `missing` is empty by definition. */
+  'application-received': (t, m) => application(t, m, { max: 0 }),
+  /** Items still missing, each explained, and refused files by name (Pasal 15(5)). */
+  'application-incomplete': (t, m) => application(t, m, { min: 1 }),
+  'decision-approve': (t, m) => decision(t, m, 'approve'),
+  'decision-reject': (t, m) => decision(t, m, 'reject'),
+  'decision-return': (t, m) => decision(t, m, 'return'),
+  /** Pasal 15(2)c. */
+  'not-official-address': (_t, m): Built<NotOfficialAddressView> => {
+    const given = oneLine(m.text('fromDomain'), 253).toLowerCase();
+    const fromDomain = DOMAIN.test(given) ? given : '';
+    const officialDomains = m.strings('officialDomains', { min: 1 }).map((d) => oneLine(d, 253).toLowerCase());
+    if (!officialDomains.every((d) => DOMAIN.test(d))) m.fail('officialDomains', 'domain names such as pontianak.go.id');
+    return { subject: {}, view: { fromDomain, hasFromDomain: fromDomain !== '', officialDomains } };
+  },
+  /** Pasal 16(4). Goes to someone who is not the applicant, so it shows nothing of the request but its number. */
+  'thread-not-applicant': (_t, m): Built<ThreadNotApplicantView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    return { subject: { requestId }, view: { requestId } };
+  },
+  'ticket-received': (t, m): Built<TicketReceivedView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    const kind = m.oneOf('kind', TICKET_KINDS);
+    const kindLabel = t.message(`MAIL.KIND.${kind}`);
+    return {
+      subject: { ticketId, kindLabel },
+      view: {
+        ticketId, name: personName(m.optionalText('name')), kind, kindLabel,
+        isIncident: kind === 'incident', isHelp: kind === 'help', isComplaint: kind === 'complaint',
+      },
+    };
+  },
+  'ticket-answered': (_t, m): Built<TicketAnsweredView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    const answer = multiLine(m.text('answer', { nonEmpty: true }));
+    if (answer === '') m.fail('answer', 'a non-empty string');
+    return { subject: { ticketId }, view: { ticketId, name: personName(m.optionalText('name')), answer } };
+  },
+  'desk-capabilities': (_t, m): Built<DeskCapabilitiesView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    return { subject: { ticketId }, view: { ticketId, name: personName(m.optionalText('name')) } };
+  },
+} as const satisfies Record<string, Builder>;
+
+export type MailTemplate = keyof typeof BUILDERS;
+
+/** Every template the mail outbox can send; each has `templates/id/mail/<name>.txt.hbs` and `.html.hbs`. */
+export const MAIL_TEMPLATES = Object.keys(BUILDERS) as readonly MailTemplate[];
+
+export const isMailTemplate = (name: string): name is MailTemplate => Object.hasOwn(BUILDERS, name);
+
+// ------------------------------------------------------------------------------------- rendering
+
+/** Blank lines left by block helpers collapse to one; trailing spaces go. */
+const tidyText = (s: string): string =>
+  `${s.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+
+/**
+ * Renders an outbox row as an e-mail: the subject from `MAIL.SUBJECT.<template>` (with the `[OP-…]` or
+ * `[TK-…]` tag replies are threaded by), and the body from `templates/id/mail/<template>.txt.hbs` and
+ * `.html.hbs`. The model is checked first; a broken one throws `MAIL.BAD_MODEL` naming the field, so the
+ * outbox marks the row failed instead of sending a half-empty mail.
+ *
+ * @example
+ * const mail = renderMail(t, 'application-incomplete', {
+ *   requestId: 'OP-2026-000123',
+ *   missing: [{ rule: 'recommendation', code: 'VERIFY.RECOMMENDATION_MISSING', params: {} }],
+ *   refusedDocuments: [],
+ * });
+ * mail.subject; // "[OP-2026-000123] Permohonan belum lengkap — sertifikat elektronik"
+ */
+export function renderMail(t: Templates, template: string, model: Readonly<Record<string, unknown>>): RenderedMail {
+  if (!isMailTemplate(template)) {
+    const shown = /^[a-z0-9-]{1,60}$/.test(template) ? template : '(unreadable name)';
+    throw new RaError('MAIL.UNKNOWN_TEMPLATE', `no mail template ${shown}; known: ${MAIL_TEMPLATES.join(', ')}`);
+  }
+  const built = BUILDERS[template](t, ModelReader.of(template, model));
+  const subject = oneLine(t.message(`MAIL.SUBJECT.${template}`, built.subject), 250);
+  const view = { ...built.view, subject };
+  return {
+    subject,
+    text: tidyText(t.render(`mail/${template}.txt`, view)),
+    html: t.render(`mail/${template}.html`, view),
+  };
 }

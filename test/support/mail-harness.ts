@@ -9,6 +9,7 @@ import { drainMailOutbox, type DrainReport } from '../../mail/outbox/send-outbox
 import { createTemplates } from '../../templates/catalog.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import type { MailConfig } from '../../cli/config.ts';
+import type { Clock } from '../../domain/ports/clock.ts';
 
 export const AUTHSERV = 'mx.pontianak.go.id';
 
@@ -30,9 +31,9 @@ export function mailConfig(imapUrl: string, smtpUrl?: string): MailConfig {
 }
 
 /** A seeded desk (roster of PEOPLE, two officers) wired to a Dovecot mailbox, as `ra-desk mail sync` wires it. */
-export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sqlite'): Promise<MailHarness> {
+export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sqlite', options: { clock?: Clock } = {}): Promise<MailHarness> {
   const db = await openTestDatabase(kind);
-  const desk = createTestDesk(db.ds, db.dataDir);
+  const desk = createTestDesk(db.ds, db.dataDir, options.clock ? { clock: options.clock } : {});
   await seedDesk(desk);
   const mail = createMailDesk({
     ds: db.ds, ports: desk.ports, mail: mailConfig(imapUrl), officialDomains: ['pontianak.go.id'],

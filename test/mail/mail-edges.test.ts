@@ -1,0 +1,168 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { withDovecot } from '../support/services/dovecot.ts';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.ts';
+import { appendToMailbox, applicationMail, automatedMails } from '../support/mail-corpus.ts';
+import { openMailHarness, AUTHSERV, type MailHarness } from '../support/mail-harness.ts';
+import { PEOPLE } from '../support/storage-desk.ts';
+import { pdfStream, tinyJpeg, tinyPdf, tinyPng } from '../support/sample-files.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
+import { runCli } from '../support/run-cli.ts';
+import { AuditSchema, MailCursorSchema, MailMessageSchema, OutboxSchema, RequestSchema } from '../../storage/entities/schemas.ts';
+import { ingestMessage } from '../../mail/inbound/ingest.ts';
+import { createImapClient, parseImapUrl } from '../../mail/imap/imap-client.ts';
+
+const dovecot = withDovecot();
+let smtp: SmtpReceiver;
+let h: MailHarness;
+let clockOffset = 0;
+const clock = { now: () => new Date(Date.now() + clockOffset) };
+
+beforeAll(async () => { smtp = await startSmtpReceiver(); });
+afterAll(async () => { await smtp.stop(); });
+beforeEach(async () => {
+  clockOffset = 0;
+  await dovecot().reset();
+  smtp.clear();
+  h = await openMailHarness(dovecot().imapUrl, 'sqlite', { clock });
+});
+afterEach(async () => { await h.close(); });
+
+const complete = [
+  { filename: 'surat-pengantar.pdf', content: tinyPdf() },
+  { filename: 'rekomendasi.png', content: tinyPng() },
+  { filename: 'ktp.jpg', content: tinyJpeg() },
+];
+const fromSiti = (o: Partial<Parameters<typeof applicationMail>[0]> = {}) => applicationMail({
+  from: PEOPLE.siti.email, nik: PEOPLE.siti.nik, nip: PEOPLE.siti.nip, name: PEOPLE.siti.name,
+  attachments: complete, authResults: { serverId: AUTHSERV, result: 'pass' }, ...o,
+});
+
+async function countIn(folder: string): Promise<number> {
+  const client = createImapClient(parseImapUrl(dovecot().imapUrl));
+  await client.connect();
+  try {
+    const list = await client.list();
+    const box = list.find((b) => b.path === folder || b.path.split(b.delimiter).join('/') === folder);
+    if (!box) return 0;
+    const status = await client.status(box.path, { messages: true });
+    return status ? (status.messages ?? 0) : 0;
+  } finally {
+    await client.logout();
+  }
+}
+
+describe('mail threads', () => {
+  it('refuses an addition to a request from anyone but the applicant, with the reason, and changes nothing', async () => {
+    await appendToMailbox(dovecot().imapUrl, [await fromSiti({ attachments: [complete[0]!] })]);
+    await h.sync();
+    const [req] = await h.ds.getRepository(RequestSchema).find();
+    const intruder = await applicationMail({
+      from: PEOPLE.budi.email, subject: `Re: [${req!.id}] Permohonan`, text: 'Saya kirimkan rekomendasinya.',
+      attachments: [complete[1]!], authResults: { serverId: AUTHSERV, result: 'pass' },
+    });
+    await appendToMailbox(dovecot().imapUrl, [intruder]);
+    await h.sync();
+    const after = await h.ds.getRepository(RequestSchema).findOneByOrFail({ id: req!.id });
+    expect(after.status).toBe('incomplete');
+    expect(after.version).toBe(req!.version);
+    const notices = await h.ds.getRepository(OutboxSchema).findBy({ template: 'thread-not-applicant' });
+    expect(notices.map((n) => n.recipient)).toEqual([PEOPLE.budi.email]);
+    expect(await countIn('RA/Quarantine')).toBe(1);
+  });
+});
+
+describe('bounces', () => {
+  it('marks the bounced reply failed and tells each officer on Telegram', async () => {
+    await appendToMailbox(dovecot().imapUrl, [await fromSiti()]);
+    await h.sync();
+    const [ack] = await h.ds.getRepository(OutboxSchema).find();
+    const dsn = automatedMails(PEOPLE.siti.email).find((m) => /dsn|bounce/i.test(m.label))!;
+    const raw = dsn.raw.toString('utf8').replace(/<permohonan-123@pontianak\.go\.id>/g, ack!.messageId);
+    await appendToMailbox(dovecot().imapUrl, [Buffer.from(raw)]);
+    await h.sync();
+    expect((await h.ds.getRepository(OutboxSchema).findOneByOrFail({ id: ack!.id })).status).toBe('failed');
+    const alerts = await h.ds.getRepository(OutboxSchema).findBy({ template: 'officer-mail-bounced' });
+    expect(alerts.map((a) => a.recipient).sort()).toEqual(['5550001', '5550002']);
+    expect(alerts.every((a) => a.channel === 'telegram')).toBe(true);
+  });
+});
+
+describe('limits and retention', () => {
+  it('quarantines a message whose attachment is over the file limit from BODYSTRUCTURE, without downloading it', async () => {
+    const big = pdfStream('<< /Length 11534336 >>', randomBytes(11 * 1024 * 1024));
+    await appendToMailbox(dovecot().imapUrl, [await fromSiti({ attachments: [{ filename: 'ktp.pdf', content: big }] })]);
+    const report = await h.sync();
+    expect(report).toMatchObject({ handled: 1, quarantined: 1 });
+    const [row] = await h.ds.getRepository(MailMessageSchema).find();
+    expect(row).toMatchObject({ outcome: 'quarantined', reason: 'MAIL.ATTACHMENT_TOO_LARGE' });
+    expect(await h.ds.getRepository(RequestSchema).count()).toBe(0);
+    expect(await countIn('RA/Quarantine')).toBe(1);
+  });
+
+  it('expunges processed mail from the mail server after the retention period, keeping the vault copy', async () => {
+    await appendToMailbox(dovecot().imapUrl, [await fromSiti()]);
+    await h.sync();
+    expect(await countIn('RA/Processed')).toBe(1);
+    clockOffset = 29 * 86_400_000;
+    expect((await h.sync()).expunged).toBe(0);
+    clockOffset = 32 * 86_400_000;
+    expect((await h.sync()).expunged).toBe(1);
+    expect(await countIn('RA/Processed')).toBe(0);
+    const [req] = await h.ds.getRepository(RequestSchema).find();
+    const docs = await h.desk.ports.vault.list(req!.id);
+    expect(docs.map((d) => d.kind)).toContain('original_message');
+  });
+
+  it('after a UIDVALIDITY change, recognises already-handled messages by Message-ID and only moves them', async () => {
+    const raw = await fromSiti({ messageId: '<uidvalidity@pontianak.go.id>' });
+    await appendToMailbox(dovecot().imapUrl, [raw]);
+    // Handled (committed) but never moved, as after a crash between commit and move; then the cursor's UIDVALIDITY changes.
+    await ingestMessage(h.mail.ingest, raw, { kind: 'imap', mailbox: 'INBOX', uidValidity: 1, uid: 1 }, new Date());
+    await h.ds.getRepository(MailCursorSchema).update({ mailbox: 'INBOX' }, { uidValidity: 424242 });
+    const report = await h.sync();
+    expect(report).toMatchObject({ handled: 0, duplicates: 1, moved: 1 });
+    expect(await h.ds.getRepository(RequestSchema).count()).toBe(1);
+    expect(await h.ds.getRepository(OutboxSchema).count()).toBe(1);
+  });
+});
+
+describe('ra-desk mail ingest', () => {
+  it('feeds saved messages through the same pipeline, once, and refuses a missing file with exit 2', async () => {
+    const dir = makeTempDir('ra-ingest-');
+    try {
+      const file = join(dir, 'permohonan.eml');
+      writeFileSync(file, await fromSiti({ messageId: '<ingest@pontianak.go.id>' }));
+      const env = { RA_DATA_DIR: join(dir, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_MAIL_AUTHSERV_ID: AUTHSERV };
+      const csv = join(dir, 'roster.csv');
+      writeFileSync(csv, `nip,nik,name,email,agency,position,superior_nip\n${PEOPLE.siti.nip},${PEOPLE.siti.nik},${PEOPLE.siti.name},${PEOPLE.siti.email},Dinas Kesehatan,Analis,\n`);
+      expect((await runCli(['roster', 'import', csv], env)).code).toBe(0);
+      const first = await runCli(['mail', 'ingest', file], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/request OP-\d{4}-000001 \(pending_review\)/);
+      expect(first.stdout).toMatch(/RA_SMTP_URL belum diatur: 1 e-mail menunggu/);
+      const second = await runCli(['mail', 'ingest', file], env);
+      expect(second.stdout).toMatch(/sudah pernah diproses/);
+      const missing = await runCli(['mail', 'ingest', join(dir, 'nope.eml')], env);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/^ra-desk: berkas .*nope\.eml tidak ditemukan/);
+      const list = JSON.parse((await runCli(['requests', 'list', '--json'], env)).stdout) as unknown[];
+      expect(list).toHaveLength(1);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+});
+
+describe('audit of the mail channel', () => {
+  it('writes no e-mail address or NIK into the audit log', async () => {
+    await appendToMailbox(dovecot().imapUrl, [await fromSiti(), await applicationMail({ from: 'orang@gmail.com', authResults: { serverId: AUTHSERV, result: 'pass' } })]);
+    await h.sync();
+    const rows = await h.ds.getRepository(AuditSchema).find();
+    const text = JSON.stringify(rows);
+    expect(text).not.toContain('@');
+    expect(text).not.toContain(PEOPLE.siti.nik);
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm run bench -- NAME [options]`: runs one benchmark. Benchmarks talk to 127.0.0.1 only, stop by
+ * themselves, print a table and write their figures to `bench/results/NAME.json` (git-ignored).
+ * A missed target is printed as MISSED but still exits 0; only a crash exits non-zero.
+ */
+
+/** What the dispatcher hands a benchmark. */
+export interface BenchContext {
+  /** The arguments after the benchmark's name, e.g. `['--scale', '0.1']`. */
+  readonly args: readonly string[];
+  /** `bench/results/`, created before the benchmark starts. */
+  readonly resultsDir: string;
+}
+
+export interface BenchModule {
+  run(ctx: BenchContext): Promise<void>;
+}
+
+interface BenchEntry {
+  readonly summary: string;
+  readonly load: () => Promise<BenchModule>;
+}
+
+/** One line per benchmark; the module exports `run(ctx: BenchContext)`. */
+const BENCHES: Readonly<Record<string, BenchEntry>> = {
+  mail: { summary: '2,000 application mails through Dovecot: messages/s vs imapflow+mailparser, peak RSS of a 25 MB message (--scale 0.1, --cpu-prof)', load: () => import('./mail.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(BENCHES).map((n) => n.length));
+  return ['usage: npm run bench -- NAME [options]', '', 'benchmarks:',
+    ...Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(width)}  ${b.summary}`)].join('\n');
+}
+
+// Ctrl-C: exit through 'exit' so helpers that clean up there (the throwaway Dovecot) still run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+const [name, ...args] = process.argv.slice(2);
+const entry = name === undefined ? undefined : BENCHES[name];
+if (!entry) {
+  if (name !== undefined && name !== '--help' && name !== '-h') console.error(`unknown benchmark: ${name}\n`);
+  console.error(usage());
+  process.exit(2);
+}
+
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+mkdirSync(resultsDir, { recursive: true });
+try {
+  const bench = await entry.load();
+  await bench.run({ args, resultsDir });
+  // Client libraries may keep timers or sockets alive; a benchmark ends when its work is done.
+  process.exit(0);
+} catch (e) {
+  console.error(`benchmark ${name} failed:`, e);
+  process.exit(1);
+}

@@ -9,6 +9,8 @@ import { createRosterDirectory } from './repositories/roster-directory.ts';
 import { createOfficerDirectory } from './repositories/officer-directory.ts';
 import { createOutsiderPermits } from './repositories/outsider-permits.ts';
 import { createOutboxNotifier } from './repositories/outbox-notifier.ts';
+import { createTelegramBindings } from './repositories/telegram-bindings.ts';
+import { createHmac, randomInt } from 'node:crypto';
 import type { DeskPorts, DeskSettings } from '../domain/use-cases/desk-ports.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 
@@ -44,6 +46,11 @@ export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
     audit: auditLog,
     notifier: createOutboxNotifier(o.ds, { messageIdDomain: o.messageIdDomain, now }),
     clock: o.clock,
+    telegramBindings: createTelegramBindings(o.ds),
+    codes: {
+      generate: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
+      hash: (telegramId, code) => createHmac('sha256', o.keys.lookupKey).update(`otp|${telegramId}|${code}`).digest('hex'),
+    },
     settings: o.settings,
   };
   return { ports, auditLog };

@@ -6,6 +6,7 @@ import type { DocumentVault } from '../ports/document-vault.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
@@ -25,5 +26,7 @@ export interface DeskPorts {
   readonly audit: AuditLog;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  readonly telegramBindings: TelegramBindings;
+  readonly codes: OneTimeCodes;
   readonly settings: DeskSettings;
 }

@@ -70,6 +70,11 @@ interface ThreadNotApplicantView {
   readonly requestId: string;
 }
 
+interface OtpCodeView extends Addressed {
+  readonly code: string;
+  readonly minutes: number;
+}
+
 interface TicketReceivedView extends Addressed {
   readonly ticketId: string;
   readonly kind: TicketKind;
@@ -321,6 +326,12 @@ const BUILDERS = {
     const answer = multiLine(m.text('answer', { nonEmpty: true }));
     if (answer === '') m.fail('answer', 'a non-empty string');
     return { subject: { ticketId }, view: { ticketId, name: personName(m.optionalText('name')), answer } };
+  },
+  /** The one-time code that binds a Telegram account to this dinas address (the bot issue). */
+  'otp-code': (_t, m): Built<OtpCodeView> => {
+    const code = m.text('code', { nonEmpty: true });
+    if (!/^\d{6}$/.test(code)) m.fail('code', 'six digits');
+    return { subject: {}, view: { code, name: personName(m.optionalText('name')), minutes: 10 } };
   },
   'desk-capabilities': (_t, m): Built<DeskCapabilitiesView> => {
     const ticketId = m.caseId('ticketId', 'TK');

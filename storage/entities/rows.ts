@@ -165,3 +165,32 @@ export interface SettingRow {
   value: string;
   updatedAt: string;
 }
+
+export interface TelegramBindingRow {
+  telegramId: string;
+  chatId: string;
+  personId: string;
+  boundAt: string;
+}
+
+export interface BindingChallengeRow {
+  id: string;
+  telegramId: string;
+  personId: string;
+  codeHash: string;
+  expiresAt: string;
+  attempts: number;
+  createdAt: string;
+  usedAt: string | null;
+}
+
+export interface BotUpdateRow {
+  updateId: string;
+  handledAt: string;
+}
+
+export interface BotSessionRow {
+  chatId: string;
+  state: string;
+  updatedAt: string;
+}

@@ -2,6 +2,7 @@ import { EntitySchema } from 'typeorm';
 import type {
   AuditRow, CertificateRow, DecisionRow, DocumentRow, OfficerRow, OutboxRow, OutsiderPermitRow,
   RequestRow, RosterRow, SequenceRow, MailMessageRow, MailCursorRow, SettingRow,
+  TelegramBindingRow, BindingChallengeRow, BotUpdateRow, BotSessionRow,
 } from './rows.ts';
 
 // EntitySchema rather than decorators: tsx and vitest's esbuild emit no decorator metadata (TOOLCHAIN.md).
@@ -179,7 +180,42 @@ export const SettingSchema = new EntitySchema<SettingRow>({
   columns: { name: { ...text, primary: true }, value: text, updatedAt: { ...text, name: 'updated_at' } },
 });
 
+export const TelegramBindingSchema = new EntitySchema<TelegramBindingRow>({
+  name: 'TelegramBinding', tableName: 'telegram_bindings',
+  columns: {
+    telegramId: { ...text, primary: true, name: 'telegram_id' },
+    chatId: { ...text, name: 'chat_id' },
+    personId: { ...text, name: 'person_id' },
+    boundAt: { ...text, name: 'bound_at' },
+  },
+});
+
+export const BindingChallengeSchema = new EntitySchema<BindingChallengeRow>({
+  name: 'BindingChallenge', tableName: 'binding_challenges',
+  columns: {
+    id: { ...text, primary: true },
+    telegramId: { ...text, name: 'telegram_id' },
+    personId: { ...text, name: 'person_id' },
+    codeHash: { ...text, name: 'code_hash' },
+    expiresAt: { ...text, name: 'expires_at' },
+    attempts: int,
+    createdAt: { ...text, name: 'created_at' },
+    usedAt: { ...nullableText, name: 'used_at' },
+  },
+});
+
+export const BotUpdateSchema = new EntitySchema<BotUpdateRow>({
+  name: 'BotUpdate', tableName: 'bot_updates',
+  columns: { updateId: { ...text, primary: true, name: 'update_id' }, handledAt: { ...text, name: 'handled_at' } },
+});
+
+export const BotSessionSchema = new EntitySchema<BotSessionRow>({
+  name: 'BotSession', tableName: 'bot_sessions',
+  columns: { chatId: { ...text, primary: true, name: 'chat_id' }, state: text, updatedAt: { ...text, name: 'updated_at' } },
+});
+
 export const allSchemas = [
   RosterSchema, OfficerSchema, OutsiderPermitSchema, RequestSchema, DecisionSchema, DocumentSchema,
   AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema, MailMessageSchema, MailCursorSchema, SettingSchema,
+  TelegramBindingSchema, BindingChallengeSchema, BotUpdateSchema, BotSessionSchema,
 ];

@@ -193,6 +193,20 @@ describe('Bot API emulator', () => {
     expect(getFile.response).toMatchObject({ ok: true, result: { file_size: bytes.length, file_path: expect.stringMatching(/^documents\/file_\d+\.pdf$/) } });
   });
 
+  it("gives a user's photo three sizes whose files getFile can serve", async () => {
+    const api = newBot().api;
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]);
+    telegram.user(1001, { first_name: 'Siti' }).sendPhoto(jpeg, { caption: 'KTP' });
+
+    const [update] = await api.getUpdates();
+    const sizes = update?.message?.photo ?? [];
+    expect(sizes.map((size) => size.width)).toEqual([90, 320, 800]);
+    const file = await api.getFile(sizes.at(-1)?.file_id ?? '');
+    expect(file.file_path).toMatch(/^photos\/file_\d+\.jpg$/);
+    const download = await fetch(`${telegram.apiRoot}/file/bot${telegram.token}/${file.file_path}`);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(jpeg);
+  });
+
   it('accepts a multipart sendDocument from grammY, records the upload and serves it back', async () => {
     const api = newBot().api;
     telegram.user(1001, { first_name: 'Siti' });

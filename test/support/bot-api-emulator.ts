@@ -194,7 +194,7 @@ export interface BotApiEmulator {
   readonly botUser: User;
   /** Every API call in arrival order, answered or not. */
   readonly calls: readonly CallRecord[];
-  /** Every update ever queued, in order. */
+  /** Every update the played users produced or a test injected, in order (also those allowed_updates filtered out). */
   readonly updates: readonly Update[];
   /** Messages the bot sent or edited (results of sendMessage, sendDocument, edit* calls), in order. */
   sentMessages(chatId?: number): Message[];
@@ -1002,9 +1002,9 @@ class Emulator implements BotApiEmulator {
       this.allowedUpdates = allowed.length === 0 ? DEFAULT_ALLOWED : new Set(allowed.map(String));
     }
     if (offset !== undefined && offset > 0) {
-      while (this.queue.length > 0 && (this.queue[0]?.sequence ?? 0) < offset) this.queue.shift();
-      // Out-of-order injected ids: drop every confirmed one, not only the head.
-      for (let index = this.queue.length - 1; index >= 0; index -= 1) if ((this.queue[index]?.sequence ?? 0) < offset) this.queue.splice(index, 1);
+      // Not just the head: injected updates may carry ids out of order.
+      const kept = this.queue.filter((entry) => entry.sequence >= offset);
+      this.queue.splice(0, this.queue.length, ...kept);
     } else if (offset !== undefined && offset < 0) {
       this.queue.splice(0, Math.max(this.queue.length + offset, 0));
     }
@@ -1453,7 +1453,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
   return emulator;
 }
 
-/** Exposed for unit tests of the formatting rules; not part of the emulator's HTTP surface. */
+/** Telegram's parse_mode rules on their own, e.g. for a template test that asks "would Telegram accept this HTML?". */
 export const parseModes = {
   /** Parses a text as Telegram would for `parse_mode` (HTML, MarkdownV2, Markdown), or throws its 400. */
   format(text: string, parseMode: 'HTML' | 'MarkdownV2' | 'Markdown'): { text: string; entities: MessageEntity[] } {

@@ -1,4 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import type { TelegramBindings, OneTimeCodes } from '../../domain/ports/telegram-bindings.ts';
+import type { BindingChallenge, TelegramBinding } from '../../domain/telegram/binding.ts';
 import type { DeskPorts, DeskSettings } from '../../domain/use-cases/desk-ports.ts';
 import type { TransactionHandle, UnitOfWork } from '../../domain/ports/transaction.ts';
 import type { CaseRepository, NewCase } from '../../domain/ports/case-repository.ts';
@@ -551,9 +553,27 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     },
   };
 
+  // Telegram bindings: plain in-memory (not staged with transactions; the bot tests use real storage).
+  const bindingRows: TelegramBinding[] = [];
+  const challengeRows: (BindingChallenge & { id: string; usedAt: string | null })[] = [];
+  const telegramBindings: TelegramBindings = {
+    findByTelegramId: async (id) => bindingRows.find((b) => b.telegramId === id) ?? null,
+    findByPersonId: async (id) => bindingRows.find((b) => b.personId === id) ?? null,
+    async bind(b) {
+      for (let i = bindingRows.length - 1; i >= 0; i--) if (bindingRows[i]!.personId === b.personId || bindingRows[i]!.telegramId === b.telegramId) bindingRows.splice(i, 1);
+      bindingRows.push(b);
+    },
+    challengesSince: async (id, since) => challengeRows.filter((c) => c.telegramId === id && c.createdAt >= since).length,
+    async saveChallenge(c) { challengeRows.push({ ...c, id: `ch-${challengeRows.length + 1}`, usedAt: null }); },
+    latestChallenge: async (id) => challengeRows.filter((c) => c.telegramId === id).at(-1) ?? null,
+    async recordAttempt(id) { const c = challengeRows.find((x) => x.id === id); if (c) Object.assign(c, { attempts: c.attempts + 1 }); },
+    async markUsed(id, at) { const c = challengeRows.find((x) => x.id === id); if (c) Object.assign(c, { usedAt: at }); },
+  };
+  const codes: OneTimeCodes = { generate: () => '123456', hash: (telegramId, code) => `otp:${telegramId}:${code}` };
+
   const { settings, now: _now, ...portOverrides } = overrides;
   const ports: DeskPorts = {
-    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock,
+    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes,
     ...portOverrides,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   };

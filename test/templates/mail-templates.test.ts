@@ -111,6 +111,7 @@ const SAMPLES: readonly Sample[] = [
     },
   },
   { title: 'unclassified message', template: 'desk-capabilities', tag: 'TK-2026-000048', model: { ticketId: 'TK-2026-000048', kind: 'help' } },
+  { title: 'Telegram binding code', template: 'otp-code', tag: null, model: { code: '482913', name: 'Siti Aminah' } },
 ];
 
 // ------------------------------------------------------------------------------------ every mail

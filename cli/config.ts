@@ -32,6 +32,8 @@ const schema = z.object({
   RA_MAIL_QUARANTINE_FOLDER: z.string().min(1).default('RA/Quarantine'),
   RA_MAIL_RETAIN_DAYS: positiveInt('RA_MAIL_RETAIN_DAYS', 3650).default(30),
   RA_MAIL_POLL_SECONDS: positiveInt('RA_MAIL_POLL_SECONDS', 86400).default(60),
+  RA_TELEGRAM_TOKEN: z.string().regex(/^\d{5,15}:[A-Za-z0-9_-]{20,}$/, 'RA_TELEGRAM_TOKEN must be the token BotFather gave, like 123456789:AA…').optional(),
+  RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
 export interface Config {
@@ -47,6 +49,7 @@ export interface Config {
   /** Right-hand side of the Message-IDs ra-desk generates. */
   readonly messageIdDomain: string;
   readonly mail: MailConfig;
+  readonly telegram: { readonly token: string | undefined; readonly apiRoot: string };
 }
 
 export interface MailConfig {
@@ -93,6 +96,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       processedFolder: c.RA_MAIL_PROCESSED_FOLDER, quarantineFolder: c.RA_MAIL_QUARANTINE_FOLDER,
       retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS,
     },
+    telegram: { token: c.RA_TELEGRAM_TOKEN, apiRoot: c.RA_TELEGRAM_API_ROOT.replace(/\/+$/, '') },
   };
 }
 

@@ -15,6 +15,8 @@ export interface TicketInput {
   readonly replyTo?: ReplyContext;
   /** The desk could not tell what was asked: reply with what it can do instead of a plain acknowledgement. */
   readonly unclassified?: boolean;
+  /** False when the channel answers on the spot (the bot). */
+  readonly acknowledge?: boolean;
 }
 
 export interface TicketOutcome {
@@ -42,7 +44,7 @@ export async function openTicket(p: DeskPorts, input: TicketInput): Promise<Resu
       checks: [], reviewRound: 0, createdAt: at,
     }, tx);
     await p.audit.append({ actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'ticket.open', subject: id, outcome: input.kind }, tx);
-    await p.notifier.enqueue({
+    if (input.acknowledge !== false) await p.notifier.enqueue({
       dedupeKey: `received:${id}`, channel: input.channel,
       recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
       template: input.unclassified ? 'desk-capabilities' : 'ticket-received',

@@ -25,6 +25,8 @@ export interface ApplicationInput {
   readonly telegramChatId?: string;
   /** The incoming mail this answers, so the acknowledgement threads under it. */
   readonly replyTo?: ReplyContext;
+  /** False when the channel answers on the spot (the bot): no queued acknowledgement then. */
+  readonly acknowledge?: boolean;
 }
 
 export interface ApplicationOutcome {
@@ -85,7 +87,7 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
       action: 'request.create', subject: requestId, outcome: status, evidence: stored.map((d) => d.sha256),
     }, tx);
     const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));
-    await p.notifier.enqueue({
+    if (input.acknowledge !== false) await p.notifier.enqueue({
       dedupeKey: `received:${requestId}`,
       channel: input.channel,
       recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,

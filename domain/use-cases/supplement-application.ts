@@ -17,6 +17,8 @@ export interface SupplementInput {
   readonly nip: string | null;
   readonly documents: readonly IncomingDocument[];
   readonly replyTo?: ReplyContext;
+  /** False when the channel answers on the spot (the bot). */
+  readonly acknowledge?: boolean;
 }
 
 export interface SupplementOutcome {
@@ -69,7 +71,7 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
       outcome: status, evidence: stored.map((d) => d.sha256),
     }, tx);
     const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));
-    await p.notifier.enqueue({
+    if (input.acknowledge !== false) await p.notifier.enqueue({
       dedupeKey: `supplement:${req.id}:${req.version}`, channel: req.channel,
       recipient: req.channel === 'telegram' ? (req.details['telegramChatId'] ?? email) : email,
       template: complete ? 'application-received' : 'application-incomplete',

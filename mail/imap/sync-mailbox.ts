@@ -1,5 +1,6 @@
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
+import { inWriteTransaction } from '../../storage/data-source.ts';
 import { ingestMessage, recordUnread, type IngestDeps, type IngestResult } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
@@ -90,7 +91,8 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       if (moved) {
         report.moved++;
         const at = o.now();
-        await known.update({ key: result.key }, { movedAt: at.toISOString(), expungeAfter: new Date(at.getTime() + o.retainDays * 86_400_000).toISOString() });
+        await inWriteTransaction(d.ds, (qr) => qr.manager.getRepository(MailMessageSchema)
+          .update({ key: result.key }, { movedAt: at.toISOString(), expungeAfter: new Date(at.getTime() + o.retainDays * 86_400_000).toISOString() }));
       }
     }
   } finally {

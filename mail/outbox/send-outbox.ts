@@ -5,6 +5,7 @@ import type { Templates } from '../../templates/catalog.ts';
 import { MailMessageSchema, OutboxSchema } from '../../storage/entities/schemas.ts';
 import type { OutboxRow } from '../../storage/entities/rows.ts';
 import { renderMail } from './render-mail.ts';
+import { inWriteTransaction } from '../../storage/data-source.ts';
 
 export interface OutboxSenderDeps {
   readonly ds: DataSource;
@@ -41,13 +42,16 @@ const isPermanent = (e: unknown): boolean => {
 export async function drainMailOutbox(d: OutboxSenderDeps): Promise<DrainReport> {
   const report: DrainReport = { sent: 0, retried: 0, failed: 0 };
   const repo = d.ds.getRepository(OutboxSchema);
+  // Writes go through write transactions: on SQLite the connection is shared with other work of the process.
+  const update = (where: Parameters<typeof repo.update>[0], set: Parameters<typeof repo.update>[1]) =>
+    inWriteTransaction(d.ds, (qr) => qr.manager.getRepository(OutboxSchema).update(where, set));
   const now = d.now();
   const due = await repo.find({
     where: { channel: 'email', status: In(['pending', 'sending']), nextAttemptAt: LessThanOrEqual(now.toISOString()) },
     order: { createdAt: 'ASC', id: 'ASC' }, take: d.batch ?? 100,
   });
   for (const row of due) {
-    const claimed = await repo.update(
+    const claimed = await update(
       { id: row.id, status: row.status, nextAttemptAt: row.nextAttemptAt },
       { status: 'sending', nextAttemptAt: new Date(d.now().getTime() + (d.leaseMs ?? 5 * 60_000)).toISOString() },
     );
@@ -56,7 +60,7 @@ export async function drainMailOutbox(d: OutboxSenderDeps): Promise<DrainReport>
     try {
       mail = renderMail(d.t, row.template, JSON.parse(row.model) as Record<string, unknown>);
     } catch (e) {
-      await repo.update({ id: row.id }, { status: 'failed', lastError: `render:${(e as { code?: string }).code ?? 'error'}` });
+      await update({ id: row.id }, { status: 'failed', lastError: `render:${(e as { code?: string }).code ?? 'error'}` });
       report.failed++;
       continue;
     }
@@ -68,12 +72,12 @@ export async function drainMailOutbox(d: OutboxSenderDeps): Promise<DrainReport>
         // RFC 3834: we answer automatically; ask others' auto-responders not to answer us.
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
       });
-      await repo.update({ id: row.id }, { status: 'sent', sentAt: d.now().toISOString(), attempts: row.attempts + 1, lastError: null });
+      await update({ id: row.id }, { status: 'sent', sentAt: d.now().toISOString(), attempts: row.attempts + 1, lastError: null });
       report.sent++;
     } catch (e) {
       const attempts = row.attempts + 1;
       const final = isPermanent(e) || attempts >= MAX_ATTEMPTS;
-      await repo.update({ id: row.id }, {
+      await update({ id: row.id }, {
         status: final ? 'failed' : 'pending', attempts,
         nextAttemptAt: new Date(d.now().getTime() + backoffMs(attempts)).toISOString(),
         lastError: String((e as { responseCode?: number; code?: string }).responseCode ?? (e as { code?: string }).code ?? 'error').slice(0, 40),

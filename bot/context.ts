@@ -1,0 +1,34 @@
+import type { Context } from 'grammy';
+import type { BotDeps } from './bot-deps.ts';
+import type { Officer } from '../domain/people/officer.ts';
+import type { TelegramBinding } from '../domain/telegram/binding.ts';
+import type { Params } from '../domain/shared/result.ts';
+
+/** Where a chat is in a conversation. Kept per chat in the database, so a restart loses nothing. */
+export type ChatStep =
+  | { readonly step: 'idle' }
+  | { readonly step: 'bind_identifier' }
+  | { readonly step: 'bind_code' }
+  | { readonly step: 'apply_nik'; readonly certificateType: string }
+  | { readonly step: 'apply_docs'; readonly certificateType: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
+  | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident' }
+  | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' };
+
+export interface UploadedDoc {
+  readonly kind: 'cover_letter' | 'recommendation' | 'ktp_scan';
+  readonly fileId: string;
+  readonly filename: string;
+}
+
+export interface DeskFlavor {
+  readonly desk: BotDeps;
+  /** The bound roster person of this Telegram user, if any. */
+  binding: TelegramBinding | null;
+  /** The officer record of this Telegram user (by numeric id only), if any. */
+  officer: Officer | null;
+  conversation: ChatStep;
+  /** Renders a message from the catalogue. */
+  say(code: string, params?: Params): string;
+}
+
+export type BotContext = Context & DeskFlavor;

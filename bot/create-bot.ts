@@ -1,0 +1,38 @@
+import { Bot, type BotError } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import type { BotContext } from './context.ts';
+import type { BotDeps } from './bot-deps.ts';
+import { deskContext } from './middleware/desk-context.ts';
+import { start } from './features/start.ts';
+import { secretsGuard } from './features/secrets-guard.ts';
+import { apply } from './features/apply.ts';
+import { asnMenu } from './features/asn-menu.ts';
+import { officer } from './features/officer.ts';
+import { unhandled } from './features/unhandled.ts';
+
+export interface BotOptions {
+  readonly token: string;
+  readonly apiRoot: string;
+  /** Called with the error class and update id only: never the message text (it may hold personal data). */
+  readonly onError?: (e: { name: string; updateId: number }) => void;
+}
+
+/**
+ * The composition root of the bot: one Composer per feature, one error boundary around them all, and
+ * the "unhandled" feature last (bot-base/telegram-bot-template). Updates of one chat run in order.
+ */
+export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
+  const bot = new Bot<BotContext>(o.token, { client: { apiRoot: o.apiRoot } });
+  // 429s wait `retry_after` and try again instead of failing the handler.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(deskContext(deps));
+  const guarded = bot.errorBoundary(async (err: BotError<BotContext>) => {
+    o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
+    await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
+  });
+  guarded.use(start, secretsGuard, apply, asnMenu, officer, unhandled);
+  bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
+  return bot;
+}

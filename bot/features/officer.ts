@@ -1,0 +1,104 @@
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import type { BotContext } from '../context.ts';
+import { decideRequest } from '../../domain/use-cases/decide-request.ts';
+import { officerActor, SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
+import { isTelegramId } from '../../domain/people/officer.ts';
+import { findCaseId, isCaseId } from '../../domain/requests/case-id.ts';
+import { REQUEST_STATUSES } from '../../domain/requests/request-status.ts';
+import type { DecisionOutcome } from '../../domain/requests/case-record.ts';
+
+/** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. */
+const REASONS = ['REASON.DOCS_UNREADABLE', 'REASON.LETTER_UNSIGNED', 'REASON.DATA_MISMATCH', 'REASON.NOT_ELIGIBLE'] as const;
+
+/**
+ * Officers (recognised only by numeric id in the officer table): the queue, a request's checklist and
+ * documents, and the decision buttons. Every refusal of a non-officer is audited.
+ */
+export const officer = new Composer<BotContext>();
+
+async function refuseNonOfficer(ctx: BotContext, action: string): Promise<boolean> {
+  if (ctx.officer && ctx.officer.role !== 'agency_admin') return false;
+  const id = String(ctx.from?.id ?? '');
+  const actor = isTelegramId(id) ? officerActor(id) : SYSTEM_ACTOR;
+  await ctx.desk.ports.uow.run((tx) => ctx.desk.ports.audit.append({ actor, action, subject: 'officer_tools', outcome: 'refused:NOT_AN_OFFICER' }, tx));
+  // A crafted callback may carry an id Telegram will not let us answer; the refusal is said in the chat anyway.
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.say('DECISION.NOT_AN_OFFICER'), show_alert: true }).catch(() => undefined);
+  await ctx.reply(ctx.say('DECISION.NOT_AN_OFFICER'));
+  return true;
+}
+
+officer.command('antrian', async (ctx) => {
+  if (await refuseNonOfficer(ctx, 'officer.queue')) return;
+  const all = await ctx.desk.ports.cases.list({ limit: 5000 });
+  const counts = REQUEST_STATUSES.map((s) => `${ctx.say(`BOT.STATUS_${s}`)}: ${all.filter((c) => c.status === s).length}`).join('\n');
+  const pending = all.filter((c) => c.status === 'pending_review').slice(0, 10);
+  const k = new InlineKeyboard();
+  for (const c of pending) k.text(`${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
+  await ctx.reply(`${ctx.say('BOT.QUEUE_TITLE')}\n${counts}`, { reply_markup: k });
+});
+
+officer.command('cari', async (ctx) => {
+  if (await refuseNonOfficer(ctx, 'officer.search')) return;
+  const q = ctx.match.trim();
+  const id = findCaseId(q.toUpperCase());
+  const found = id ? [await ctx.desk.ports.cases.get(id)].filter((c) => c !== null) : /^\d{18}$/.test(q) ? await ctx.desk.ports.cases.list({ applicantNip: q, limit: 20 }) : [];
+  if (found.length === 0) return void (await ctx.reply(ctx.say('BOT.SEARCH_NONE')));
+  const k = new InlineKeyboard();
+  for (const c of found) k.text(`${c!.id} · ${ctx.say(`BOT.STATUS_${c!.status}`)}`, `open:${c!.id}`).row();
+  await ctx.reply(ctx.say('BOT.SEARCH_RESULTS', { count: found.length }), { reply_markup: k });
+});
+
+officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
+  if (await refuseNonOfficer(ctx, 'officer.open')) return;
+  await ctx.answerCallbackQuery();
+  const id = ctx.match[1]!;
+  const c = isCaseId(id) ? await ctx.desk.ports.cases.get(id) : null;
+  if (!c) return void (await ctx.reply(ctx.say('REQUESTS.NOT_FOUND', { id: isCaseId(id) ? id : '?' })));
+  const lines = c.checks.map((k) => `${k.pass ? '✅' : '❌'} ${ctx.say(`MAIL.RULE.${k.rule}`)}${k.pass ? '' : ` — ${ctx.say(k.code, k.params)}`}`);
+  const k = new InlineKeyboard();
+  if (c.status === 'pending_review') k.text(ctx.say('BOT.BTN_APPROVE'), `dec:approve:${c.id}`).text(ctx.say('BOT.BTN_REJECT'), `dec:reject:${c.id}`).row().text(ctx.say('BOT.BTN_RETURN'), `dec:return:${c.id}`);
+  await ctx.reply(ctx.say('BOT.REQUEST_CARD', { id: c.id, name: c.applicant.name, nip: c.applicant.nip ?? '-', status: ctx.say(`BOT.STATUS_${c.status}`) }) + `\n${lines.join('\n')}`, { reply_markup: k });
+  for (const d of await ctx.desk.ports.vault.list(c.id)) {
+    if (d.kind === 'original_message') continue;
+    const bytes = await ctx.desk.ports.vault.read(d.id, c.id);
+    const ext = d.mediaType === 'application/pdf' ? 'pdf' : d.mediaType === 'image/png' ? 'png' : 'jpg';
+    await ctx.replyWithDocument(new InputFile(Buffer.from(bytes), `${c.id}-${d.kind}.${ext}`), { caption: ctx.say(`MAIL.RULE.${d.kind === 'ktp_scan' ? 'ktp_scan' : d.kind === 'cover_letter' ? 'cover_letter' : 'recommendation'}`) });
+  }
+});
+
+async function decide(ctx: BotContext, requestId: string, outcome: DecisionOutcome, reasons: string[]): Promise<void> {
+  const r = await decideRequest(ctx.desk.ports, { requestId, officerTelegramId: String(ctx.from!.id), outcome, reasons });
+  await ctx.reply(r.ok ? ctx.say('BOT.DECIDED', { id: requestId, outcome: ctx.say(`BOT.OUTCOME_${outcome}`) }) : ctx.say(r.code, r.params));
+}
+
+officer.callbackQuery(/^dec:(approve|reject|return):(.+)$/, async (ctx) => {
+  const [, outcome, id] = ctx.match as unknown as [string, DecisionOutcome, string];
+  if (outcome === 'approve') {
+    // The use case checks (and audits) who is deciding; the button is only acknowledged afterwards.
+    await decide(ctx, id, 'approve', []);
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    return;
+  }
+  if (await refuseNonOfficer(ctx, 'request.decide')) return;
+  await ctx.answerCallbackQuery();
+  const k = new InlineKeyboard();
+  REASONS.forEach((code, i) => k.text(ctx.say(code), `why:${outcome}:${i}:${id}`).row());
+  ctx.conversation = { step: 'reject_reason', requestId: id, outcome };
+  await ctx.reply(ctx.say('BOT.ASK_REASON'), { reply_markup: k });
+});
+
+officer.callbackQuery(/^why:(reject|return):(\d):(.+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const [, outcome, index, id] = ctx.match as unknown as [string, 'reject' | 'return', string, string];
+  const code = REASONS[Number(index)];
+  ctx.conversation = { step: 'idle' };
+  await decide(ctx, id, outcome, code ? [ctx.say(code)] : []);
+});
+
+officer.on('message:text', async (ctx, next) => {
+  const c = ctx.conversation;
+  if (c.step !== 'reject_reason') return next();
+  ctx.conversation = { step: 'idle' };
+  await decide(ctx, c.requestId, c.outcome, [ctx.message.text]);
+});

@@ -1,0 +1,49 @@
+import type { DataSource } from 'typeorm';
+import { In, LessThanOrEqual } from 'typeorm';
+import type { Api } from 'grammy';
+import type { Templates } from '../../templates/catalog.ts';
+import { OutboxSchema } from '../../storage/entities/schemas.ts';
+import { inWriteTransaction } from '../../storage/data-source.ts';
+import type { Params } from '../../domain/shared/result.ts';
+
+/** Flattens an outbox model into message params: lists become numbered lines. */
+function paramsOf(t: Templates, model: Record<string, unknown>): Params {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(model)) {
+    if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+    else if (Array.isArray(v)) {
+      out[k] = v.map((x, i) => `${i + 1}. ${typeof x === 'string' ? x : (x as { code?: string; params?: Params }).code ? t.message((x as { code: string }).code, (x as { params?: Params }).params ?? {}) : ''}`).join('\n');
+    }
+  }
+  return out;
+}
+
+/**
+ * Sends the Telegram rows of the outbox (decisions for bot applicants, officer alerts) as `TG.<template>`
+ * messages. Like the mail sender: claimed before sending, retried with backoff, final on a 4xx.
+ */
+export async function drainTelegramOutbox(ds: DataSource, api: Api, t: Templates, now: () => Date): Promise<{ sent: number; failed: number }> {
+  const report = { sent: 0, failed: 0 };
+  const update = (id: string, set: Record<string, unknown>) => inWriteTransaction(ds, (qr) => qr.manager.getRepository(OutboxSchema).update({ id }, set));
+  const due = await ds.getRepository(OutboxSchema).find({
+    where: { channel: 'telegram', status: In(['pending']), nextAttemptAt: LessThanOrEqual(now().toISOString()) }, order: { createdAt: 'ASC' }, take: 100,
+  });
+  for (const row of due) {
+    const code = `TG.${row.template}`;
+    if (!t.has(code)) { await update(row.id, { status: 'failed', lastError: 'no-template' }); report.failed++; continue; }
+    try {
+      await api.sendMessage(row.recipient, t.message(code, paramsOf(t, JSON.parse(row.model) as Record<string, unknown>)));
+      await update(row.id, { status: 'sent', sentAt: now().toISOString(), attempts: row.attempts + 1 });
+      report.sent++;
+    } catch (e) {
+      const status = (e as { error_code?: number }).error_code;
+      const final = (status !== undefined && status >= 400 && status < 500 && status !== 429) || row.attempts + 1 >= 12;
+      await update(row.id, {
+        status: final ? 'failed' : 'pending', attempts: row.attempts + 1, lastError: String(status ?? 'network'),
+        nextAttemptAt: new Date(now().getTime() + Math.min(3_600_000, 30_000 * 2 ** row.attempts)).toISOString(),
+      });
+      if (final) report.failed++;
+    }
+  }
+  return report;
+}

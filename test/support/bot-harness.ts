@@ -1,0 +1,45 @@
+import type { RunnerHandle } from '@grammyjs/runner';
+import { startBotApiEmulator, type BotApiEmulator, type SettledCall } from './bot-api-emulator.ts';
+import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { createTestDesk, seedDesk } from './storage-desk.ts';
+import { createBotFor } from '../../bot/bot-app.ts';
+import { startPolling } from '../../bot/run-bot.ts';
+import { createKeyRing } from '../../storage/crypto/keys.ts';
+import type { StorageDesk } from '../../storage/create-desk.ts';
+import { OutboxSchema } from '../../storage/entities/schemas.ts';
+import type { Clock } from '../../domain/ports/clock.ts';
+
+export interface BotHarness {
+  readonly tg: BotApiEmulator;
+  readonly db: TestDatabase;
+  readonly desk: StorageDesk;
+  readonly errors: { name: string; updateId: number }[];
+  /** The next message the bot sends to `chatId` (text), waiting for it. */
+  reply(chatId: number, match?: RegExp): Promise<SettledCall>;
+  /** The one-time code mailed for the last binding request. */
+  lastCode(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openBotHarness(options: { clock?: Clock } = {}): Promise<BotHarness> {
+  const tg = await startBotApiEmulator();
+  const db = await openTestDatabase('sqlite');
+  const desk = createTestDesk(db.ds, db.dataDir, options.clock ? { clock: options.clock } : {});
+  await seedDesk(desk);
+  const errors: { name: string; updateId: number }[] = [];
+  const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e) });
+  const runner: RunnerHandle = startPolling(bot);
+  return {
+    tg, db, desk, errors,
+    reply: (chatId, match) => tg.waitForCall('sendMessage', (c) => Number(c.params['chat_id']) === chatId && (!match || match.test(String(c.params['text'])))),
+    async lastCode() {
+      const rows = await db.ds.getRepository(OutboxSchema).find({ where: { template: 'otp-code' }, order: { createdAt: 'DESC' }, take: 1 });
+      return (JSON.parse(rows[0]!.model) as { code: string }).code;
+    },
+    async close() {
+      if (runner.isRunning()) await runner.stop();
+      await tg.close();
+      await db.close();
+    },
+  };
+}

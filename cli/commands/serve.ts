@@ -3,32 +3,56 @@ import { parseFlags } from '../main.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { openApp } from '../app.ts';
 import { mailDeskOf, drainOutboxOf } from '../mail-app.ts';
-import { startMailWatcher } from '../../mail/imap/watcher.ts';
+import { startMailWatcher, type Watcher } from '../../mail/imap/watcher.ts';
+import { createBotFor } from '../../bot/bot-app.ts';
+import { startPolling } from '../../bot/run-bot.ts';
+import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
+import { createTemplates } from '../../templates/catalog.ts';
 
 /**
- * `ra-desk serve`: the long-running desk. Today: the mailbox watcher (IDLE + poll) and the e-mail outbox
- * sender. The Telegram bot, the scheduler and /healthz join with their issues. SIGTERM/SIGINT let the
- * pass in flight finish, then close cleanly.
+ * `ra-desk serve`: the long-running desk — the mailbox watcher (IDLE + poll), the Telegram bot (long
+ * polling) and the outbox senders, each started when configured. SIGTERM/SIGINT let the work in flight
+ * finish (a mail pass, bot handlers), then close cleanly.
  */
 export async function runServe(ctx: CommandContext): Promise<number> {
   const { positionals } = parseFlags(ctx.args, {});
   if (positionals.length > 0) throw new UsageError('SERVE.USAGE');
   const config = await ctx.config();
-  if (!config.mail.imapUrl) throw new UsageError('MAIL.NO_IMAP');
+  if (!config.mail.imapUrl && !config.telegram.token) throw new UsageError('SERVE.NOTHING_TO_RUN');
   const app = await openApp(config);
-  const desk = mailDeskOf(app);
   const { io } = ctx;
   let stopping = false;
-  const watcher = startMailWatcher({
-    target: desk.target!, ingest: desk.ingest, sync: desk.sync!, pollMs: config.mail.pollSeconds * 1000,
-    onSync: (r) => { if (r.handled + r.moved > 0) io.out(io.t.message('MAIL.SYNC_DONE', { ...r })); },
-    onError: (e) => io.err(io.t.message('SERVE.MAIL_ERROR', { reason: (e as { code?: string }).code ?? (e as Error).name ?? 'error' })),
-  });
+  const errorName = (e: unknown) => (e as { code?: string }).code ?? (e as Error).name ?? 'error';
+
+  let watcher: Watcher | null = null;
+  if (config.mail.imapUrl) {
+    const desk = mailDeskOf(app);
+    watcher = startMailWatcher({
+      target: desk.target!, ingest: desk.ingest, sync: desk.sync!, pollMs: config.mail.pollSeconds * 1000,
+      onSync: (r) => { if (r.handled + r.moved > 0) io.out(io.t.message('MAIL.SYNC_DONE', { ...r })); },
+      onError: (e) => io.err(io.t.message('SERVE.MAIL_ERROR', { reason: errorName(e) })),
+    });
+    io.out(io.t.message('SERVE.STARTED', { host: desk.target!.host, mailbox: desk.target!.mailbox }));
+  }
+  const bot = config.telegram.token
+    ? createBotFor(app.ds, app.ports, app.keys, {
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot,
+      onError: (e) => io.err(io.t.message('SERVE.BOT_ERROR', { reason: e.name, update: e.updateId })),
+    }).bot
+    : null;
+  const runner = bot ? startPolling(bot) : null;
+  if (bot) io.out(io.t.message('SERVE.BOT_STARTED'));
+
+  const t = createTemplates();
   let sending = Promise.resolve();
   const sender = setInterval(() => {
-    sending = sending.then(async () => { if (!stopping) await drainOutboxOf(app); }).catch((e: unknown) => io.err(io.t.message('SERVE.OUTBOX_ERROR', { reason: (e as Error).name })));
+    sending = sending.then(async () => {
+      if (stopping) return;
+      await drainOutboxOf(app);
+      if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now());
+    }).catch((e: unknown) => io.err(io.t.message('SERVE.OUTBOX_ERROR', { reason: errorName(e) })));
   }, 5_000);
-  io.out(io.t.message('SERVE.STARTED', { host: desk.target!.host, mailbox: desk.target!.mailbox }));
+
   await new Promise<void>((resolve) => {
     const stop = () => { if (!stopping) { stopping = true; resolve(); } };
     process.once('SIGTERM', stop);
@@ -36,7 +60,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   });
   io.out(io.t.message('SERVE.STOPPING'));
   clearInterval(sender);
-  await watcher.stop();
+  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined]);
   await sending;
   await app.close();
   io.out(io.t.message('SERVE.STOPPED'));

@@ -1,4 +1,5 @@
 import type { RunnerHandle } from '@grammyjs/runner';
+import type { Api } from 'grammy';
 import { startBotApiEmulator, type BotApiEmulator, type SettledCall } from './bot-api-emulator.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { createTestDesk, seedDesk } from './storage-desk.ts';
@@ -14,6 +15,7 @@ export interface BotHarness {
   readonly db: TestDatabase;
   readonly desk: StorageDesk;
   readonly errors: { name: string; updateId: number }[];
+  readonly api: Api;
   /** The next message the bot sends to `chatId` (text), waiting for it. */
   reply(chatId: number, match?: RegExp): Promise<SettledCall>;
   /** The one-time code mailed for the last binding request. */
@@ -30,7 +32,7 @@ export async function openBotHarness(options: { clock?: Clock } = {}): Promise<B
   const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e) });
   const runner: RunnerHandle = startPolling(bot);
   return {
-    tg, db, desk, errors,
+    tg, db, desk, errors, api: bot.api,
     reply: (chatId, match) => tg.waitForCall('sendMessage', (c) => Number(c.params['chat_id']) === chatId && (!match || match.test(String(c.params['text'])))),
     async lastCode() {
       const rows = await db.ds.getRepository(OutboxSchema).find({ where: { template: 'otp-code' }, order: { createdAt: 'DESC' }, take: 1 });

@@ -12,7 +12,8 @@ export type ChatStep =
   | { readonly step: 'apply_nik'; readonly certificateType: string }
   | { readonly step: 'apply_docs'; readonly certificateType: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident' }
-  | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' };
+  | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
+  | { readonly step: 'answer_ticket'; readonly ticketId: string };
 
 export interface UploadedDoc {
   readonly kind: 'cover_letter' | 'recommendation' | 'ktp_scan';

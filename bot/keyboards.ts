@@ -11,3 +11,8 @@ export function mainMenu(ctx: BotContext): InlineKeyboard {
     .text(ctx.say('BOT.MENU_HELP'), 'menu:help').text(ctx.say('BOT.MENU_COMPLAINT'), 'menu:complaint');
   return k;
 }
+
+/** What an unbound user may do (Pasal 16(4) limits the rest to bound accounts): read the guide, ask for help. */
+export function guestMenu(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.say('BOT.MENU_GUIDE'), 'menu:guide').text(ctx.say('BOT.MENU_HELP'), 'menu:help');
+}

@@ -1,6 +1,8 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { decideRequest } from '../../domain/use-cases/decide-request.ts';
+import { answerTicket } from '../../domain/use-cases/answer-ticket.ts';
+import { isTicketKind } from '../../domain/requests/case-kind.ts';
 import { officerActor, SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { isTelegramId } from '../../domain/people/officer.ts';
 import { findCaseId, isCaseId } from '../../domain/requests/case-id.ts';
@@ -54,6 +56,11 @@ officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   const id = ctx.match[1]!;
   const c = isCaseId(id) ? await ctx.desk.ports.cases.get(id) : null;
   if (!c) return void (await ctx.reply(ctx.say('REQUESTS.NOT_FOUND', { id: isCaseId(id) ? id : '?' })));
+  if (isTicketKind(c.kind)) {
+    const k = new InlineKeyboard();
+    if (c.status !== 'resolved') k.text(ctx.say('BOT.BTN_ANSWER'), `ans:${c.id}`);
+    return void (await ctx.reply(ctx.say('BOT.TICKET_CARD', { id: c.id, kind: ctx.say(`MAIL.KIND.${c.kind}`), name: c.applicant.name || '-', status: ctx.say(`BOT.STATUS_${c.status}`), subject: c.details['subject'] ?? '' }), { reply_markup: k }));
+  }
   const lines = c.checks.map((k) => `${k.pass ? '✅' : '❌'} ${ctx.say(`MAIL.RULE.${k.rule}`)}${k.pass ? '' : ` — ${ctx.say(k.code, k.params)}`}`);
   const k = new InlineKeyboard();
   if (c.status === 'pending_review') k.text(ctx.say('BOT.BTN_APPROVE'), `dec:approve:${c.id}`).text(ctx.say('BOT.BTN_REJECT'), `dec:reject:${c.id}`).row().text(ctx.say('BOT.BTN_RETURN'), `dec:return:${c.id}`);
@@ -96,8 +103,20 @@ officer.callbackQuery(/^why:(reject|return):(\d):(.+)$/, async (ctx) => {
   await decide(ctx, id, outcome, code ? [ctx.say(code)] : []);
 });
 
+officer.callbackQuery(/^ans:(.+)$/, async (ctx) => {
+  if (await refuseNonOfficer(ctx, 'ticket.answer')) return;
+  await ctx.answerCallbackQuery();
+  ctx.conversation = { step: 'answer_ticket', ticketId: ctx.match[1]! };
+  await ctx.reply(ctx.say('BOT.ASK_ANSWER', { id: ctx.match[1]! }));
+});
+
 officer.on('message:text', async (ctx, next) => {
   const c = ctx.conversation;
+  if (c.step === 'answer_ticket') {
+    ctx.conversation = { step: 'idle' };
+    const r = await answerTicket(ctx.desk.ports, { ticketId: c.ticketId, officerTelegramId: String(ctx.from.id), answer: ctx.message.text });
+    return void (await ctx.reply(r.ok ? ctx.say('BOT.ANSWERED', { id: r.value.ticketId }) : ctx.say(r.code, r.params)));
+  }
   if (c.step !== 'reject_reason') return next();
   ctx.conversation = { step: 'idle' };
   await decide(ctx, c.requestId, c.outcome, [ctx.message.text]);

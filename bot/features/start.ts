@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { mainMenu } from '../keyboards.ts';
+import { guestMenu, mainMenu } from '../keyboards.ts';
 import { confirmBinding, startBinding } from '../../domain/use-cases/bind-telegram.ts';
 
 /** `/start`: bound users get the menu; others prove their dinas address with a mailed one-time code. */
@@ -14,7 +14,7 @@ priv.command('start', async (ctx) => {
     return;
   }
   ctx.conversation = { step: 'bind_identifier' };
-  await ctx.reply(ctx.say('BOT.ASK_IDENTIFIER'));
+  await ctx.reply(ctx.say('BOT.ASK_IDENTIFIER'), { reply_markup: guestMenu(ctx) });
 });
 
 priv.on('message:text', async (ctx, next) => {

@@ -237,3 +237,30 @@ describe('robustness', () => {
     expect(h.errors).toHaveLength(0);
   });
 });
+
+describe('help tickets in the bot', () => {
+  it('lets an unbound user open a help ticket and an officer answer it; the answer reaches the user in the bot', async () => {
+    h = await openBotHarness();
+    const dewi = h.tg.user(8400001, { first_name: 'Dewi' });
+    dewi.sendCommand('/start');
+    const welcome = await h.reply(8400001, /NIP/);
+    dewi.pressButton((welcome.response as { result: { message_id: number } }).result.message_id, 'menu:help');
+    await h.reply(8400001, /Tuliskan kendala/);
+    dewi.sendText('Aplikasi TTE gagal membuka sertifikat saya');
+    const opened = await h.reply(8400001, /tercatat dengan nomor/);
+    const ticketId = /TK-\d{4}-\d{6}/.exec(String(opened.params['text']))![0];
+
+    const rahmat = h.tg.user(Number(OFFICERS.rahmat), { first_name: 'Rahmat' });
+    rahmat.sendCommand('/cari', ticketId);
+    const found = await h.reply(Number(OFFICERS.rahmat), /Ditemukan/);
+    rahmat.pressButton((found.response as { result: { message_id: number } }).result.message_id, `open:${ticketId}`);
+    const card = await h.reply(Number(OFFICERS.rahmat), /gagal membuka sertifikat/);
+    rahmat.pressButton((card.response as { result: { message_id: number } }).result.message_id, `ans:${ticketId}`);
+    await h.reply(Number(OFFICERS.rahmat), /Ketik jawaban/);
+    rahmat.sendText('Silakan perbarui aplikasi lalu coba lagi.');
+    await h.reply(Number(OFFICERS.rahmat), /tercatat dan dikirim/);
+    expect((await h.db.ds.getRepository(RequestSchema).findOneByOrFail({ id: ticketId })).status).toBe('answered');
+    await drainTelegramOutbox(h.db.ds, h.api, createTemplates(), () => new Date());
+    await h.reply(8400001, /Silakan perbarui aplikasi/);
+  });
+});

@@ -13,7 +13,8 @@ export type ChatStep =
   | { readonly step: 'apply_docs'; readonly certificateType: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident' }
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
-  | { readonly step: 'answer_ticket'; readonly ticketId: string };
+  | { readonly step: 'answer_ticket'; readonly ticketId: string }
+  | { readonly step: 'await_csr'; readonly requestId: string };
 
 export interface UploadedDoc {
   readonly kind: 'cover_letter' | 'recommendation' | 'ktp_scan';

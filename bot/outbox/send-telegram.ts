@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { In, LessThanOrEqual } from 'typeorm';
-import type { Api } from 'grammy';
+import { InlineKeyboard, type Api } from 'grammy';
 import type { Templates } from '../../templates/catalog.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
@@ -18,6 +18,14 @@ function paramsOf(t: Templates, model: Record<string, unknown>): Params {
   return out;
 }
 
+/** Messages that lead to a next step carry its button (the agreement after an approval). */
+function keyboardFor(t: Templates, template: string, model: Record<string, unknown>): { reply_markup?: InlineKeyboard } {
+  if (template === 'decision-approve' && (model['kind'] === 'issuance' || model['kind'] === 'renewal')) {
+    return { reply_markup: new InlineKeyboard().text(t.message('BOT.BTN_READ_AGREEMENT'), `agr:${String(model['requestId'])}`) };
+  }
+  return {};
+}
+
 /**
  * Sends the Telegram rows of the outbox (decisions for bot applicants, officer alerts) as `TG.<template>`
  * messages. Like the mail sender: claimed before sending, retried with backoff, final on a 4xx.
@@ -32,7 +40,8 @@ export async function drainTelegramOutbox(ds: DataSource, api: Api, t: Templates
     const code = `TG.${row.template}`;
     if (!t.has(code)) { await update(row.id, { status: 'failed', lastError: 'no-template' }); report.failed++; continue; }
     try {
-      await api.sendMessage(row.recipient, t.message(code, paramsOf(t, JSON.parse(row.model) as Record<string, unknown>)));
+      const model = JSON.parse(row.model) as Record<string, unknown>;
+      await api.sendMessage(row.recipient, t.message(code, paramsOf(t, model)), keyboardFor(t, row.template, model));
       await update(row.id, { status: 'sent', sentAt: now().toISOString(), attempts: row.attempts + 1 });
       report.sent++;
     } catch (e) {

@@ -1,4 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
+import { createHash } from 'node:crypto';
 import { openBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { PEOPLE, OFFICERS } from '../support/storage-desk.ts';
 import { tinyJpeg, tinyPdf, tinyPng } from '../support/sample-files.ts';
@@ -86,7 +87,17 @@ describe('applying from the phone', () => {
     rahmat.pressButton((card.response as { result: { message_id: number } }).result.message_id, `dec:approve:${req!.id}`);
     await h.reply(Number(OFFICERS.rahmat), /tercatat: disetujui/);
     expect(await drainTelegramOutbox(h.db.ds, h.api, createTemplates(), () => new Date())).toEqual({ sent: 1, failed: 0 });
-    await h.reply(SITI_TG, new RegExp(`${req!.id} DISETUJUI`));
+    const approved = await h.reply(SITI_TG, new RegExp(`${req!.id} DISETUJUI`));
+
+    // Pasal 16(5): she reads the agreement and accepts it; what she saw is recorded by its hash.
+    siti.pressButton((approved.response as { result: { message_id: number } }).result.message_id, `agr:${req!.id}`);
+    const text = await h.reply(SITI_TG, /PERJANJIAN PEMILIK SERTIFIKAT/);
+    siti.pressButton((text.response as { result: { message_id: number } }).result.message_id, `agree:${req!.id}`);
+    await h.reply(SITI_TG, /persetujuan Anda .* sudah tercatat/s);
+    const details = JSON.parse((await h.db.ds.getRepository(RequestSchema).findOneByOrFail({ id: req!.id })).details) as Record<string, string>;
+    expect(details['agreementSha256']).toBe(createHash('sha256').update(String(text.params['text'])).digest('hex'));
+    const audit = await h.db.ds.getRepository(AuditSchema).findOneByOrFail({ action: 'request.agreement' });
+    expect(JSON.parse(audit.evidence)).toEqual([details['agreementSha256']]);
   });
 
   it('refuses a file that lies about its type and an oversize file, and asks again', async () => {

@@ -66,6 +66,7 @@ async function runIngest(ctx: CommandContext, args: readonly string[]): Promise<
       const r = await ingestMessage(desk.ingest, await readFile(file), { kind: 'file' }, app.ports.clock.now());
       ctx.io.out(ctx.io.t.message('MAIL.INGESTED', { file, outcome: r.outcome, caseId: r.caseId ?? '-', reason: r.reason, duplicate: r.duplicate ? ' (sudah pernah diproses)' : '' }));
     }
+    await desk.ingest.afterCommit();
     await reportOutbox(ctx, app);
     return EXIT.ok;
   } finally {

@@ -98,6 +98,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
   } finally {
     lock.release();
   }
+  await d.afterCommit();
   return report;
 }
 

@@ -35,7 +35,7 @@ export interface InboundOutcome {
   readonly folder: 'processed' | 'quarantine';
 }
 
-const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
+const hashOf = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 
 /**
  * Decides what one received message means and carries it out, inside the caller's transaction (so the
@@ -46,7 +46,7 @@ const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex
 export async function handleInbound(
   ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, policy: InboundPolicy, msg: InboundMessage,
 ): Promise<InboundOutcome> {
-  const evidence = [hashOf(msg.raw.toString('latin1'))];
+  const evidence = [hashOf(msg.raw)];
   const audit = (action: string, subject: string, outcome: string) =>
     ports.audit.append({ actor: SYSTEM_ACTOR, action, subject, outcome, evidence }, tx);
   const replyTo: ReplyContext | undefined = msg.messageId ? { messageId: msg.messageId, references: msg.references } : undefined;

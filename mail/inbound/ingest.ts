@@ -13,7 +13,10 @@ export interface IngestDeps {
   readonly ports: DeskPorts;
   readonly policy: InboundPolicy;
   readonly maxMessageBytes: number;
-  /** Runs after each commit (the audit checkpoint outside the database). */
+  /**
+   * Moves the audit checkpoint (outside the database) to the chain head. Callers run it once per batch,
+   * not per message: a checkpoint that lags a few rows is still valid, and each costs an fsync.
+   */
   readonly afterCommit: () => Promise<void>;
 }
 
@@ -70,7 +73,6 @@ export async function ingestMessage(d: IngestDeps, raw: Buffer, source: MessageS
       await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
     }
   });
-  await d.afterCommit();
   return result;
 }
 
@@ -90,6 +92,5 @@ export async function recordUnread(d: IngestDeps, key: string, messageId: string
     });
     return { outcome: 'quarantined' as const, caseId: null, reason, folder: 'quarantine' as const, key, duplicate: false };
   });
-  await d.afterCommit();
   return result;
 }

@@ -27,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // The mail stack (imapflow, mailparser, nodemailer) loads only for the commands that use it.
   mail: async (ctx) => (await import('./commands/mail.ts')).runMail(ctx),
   serve: async (ctx) => (await import('./commands/serve.ts')).runServe(ctx),
+  reminders: async (ctx) => (await import('./commands/reminders.ts')).runReminders(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

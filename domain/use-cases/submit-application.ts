@@ -67,8 +67,8 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
 
   const outcome = await p.uow.run(async (tx) => {
     const requestId = await p.cases.nextId('issuance', now.getUTCFullYear(), tx);
-    const stored = [];
-    for (const doc of accepted) stored.push(await p.vault.store({ requestId, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx));
+    // Files are written concurrently: each waits on its own fsync, and the rows join the same transaction.
+    const stored = await Promise.all(accepted.map((doc) => p.vault.store({ requestId, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx)));
     const checks = verifyIssuance({
       email, nik, nip, documents: stored, rosterEntry, nikLookup, outsiderPermitted, officialDomains: p.settings.officialDomains,
     });

@@ -48,8 +48,7 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
     if (req.status !== 'incomplete') return refuse('SUPPLEMENT.NOT_WAITING', { requestId: req.id, status: req.status });
 
     const before = await p.vault.list(req.id);
-    const stored = [];
-    for (const doc of accepted) stored.push(await p.vault.store({ requestId: req.id, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx));
+    const stored = await Promise.all(accepted.map((doc) => p.vault.store({ requestId: req.id, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx)));
     const givenNik = input.nik?.replace(/\s+/g, '') || null;
     const nik = givenNik ?? (await p.cases.applicantNik(req.id, tx));
     const nip = input.nip?.replace(/\s+/g, '') || req.applicant.nip;

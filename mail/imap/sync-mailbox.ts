@@ -24,6 +24,7 @@ export interface SyncReport {
 
 // Base64 grows a file by 4/3 plus line breaks; BODYSTRUCTURE reports encoded sizes.
 const ENCODED = 1.4;
+const MOVE_BATCH = 25;
 
 interface Candidate {
   readonly uid: number;
@@ -70,6 +71,26 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
     }
     candidates.sort((a, b) => a.uid - b.uid);
     const known = d.ds.getRepository(MailMessageSchema);
+    // Moves go in batches after their messages committed: one IMAP round trip for many messages. A crash
+    // before a batch moved leaves committed messages in the inbox; the next pass recognises and moves them.
+    const toProcessed: { uid: number; key: string }[] = [];
+    const toQuarantine: { uid: number; key: string }[] = [];
+    const flushMoves = async (): Promise<void> => {
+      for (const [list, folder] of [[toProcessed, folders.processed], [toQuarantine, folders.quarantine]] as const) {
+        if (list.length === 0) continue;
+        const batch = list.splice(0, list.length);
+        const moved = await client.messageMove(batch.map((m) => m.uid).join(','), folder, { uid: true });
+        if (!moved) continue;
+        report.moved += batch.length;
+        const at = o.now();
+        await inWriteTransaction(d.ds, async (qr) => {
+          for (const m of batch) {
+            await qr.manager.getRepository(MailMessageSchema)
+              .update({ key: m.key }, { movedAt: at.toISOString(), expungeAfter: new Date(at.getTime() + o.retainDays * 86_400_000).toISOString() });
+          }
+        });
+      }
+    };
 
     for (const c of candidates) {
       const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
@@ -87,14 +108,10 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       if (result.duplicate) report.duplicates++; else report.handled++;
       if (result.folder === 'quarantine') report.quarantined++;
       o.onMessage?.(result);
-      const moved = await client.messageMove(String(c.uid), result.folder === 'quarantine' ? folders.quarantine : folders.processed, { uid: true });
-      if (moved) {
-        report.moved++;
-        const at = o.now();
-        await inWriteTransaction(d.ds, (qr) => qr.manager.getRepository(MailMessageSchema)
-          .update({ key: result.key }, { movedAt: at.toISOString(), expungeAfter: new Date(at.getTime() + o.retainDays * 86_400_000).toISOString() }));
-      }
+      (result.folder === 'quarantine' ? toQuarantine : toProcessed).push({ uid: c.uid, key: result.key });
+      if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) await flushMoves();
     }
+    await flushMoves();
   } finally {
     lock.release();
   }

@@ -4,6 +4,7 @@ import { RaError } from '../../domain/shared/ra-error.ts';
 import { isCaseId, type CasePrefix } from '../../domain/requests/case-id.ts';
 import { REQUEST_KINDS, TICKET_KINDS, type RequestKind, type TicketKind } from '../../domain/requests/case-kind.ts';
 import { RULE_CODES, type RuleCode } from '../../domain/issuance/verification-rules.ts';
+import { daysLeft } from '../../domain/certificates/reminders.ts';
 
 /** One e-mail, ready for the transport. */
 export interface RenderedMail {
@@ -91,6 +92,13 @@ interface TicketAnsweredView extends Addressed {
 
 interface DeskCapabilitiesView extends Addressed {
   readonly ticketId: string;
+}
+
+/** An expiry reminder (Pasal 17(2)): which certificate, when it ends, how many days are left. */
+interface ReminderExpiryView extends Addressed {
+  readonly serial: string;
+  readonly expiry: string;
+  readonly daysLeft: number;
 }
 
 // ---------------------------------------------------------------------------------- model reading
@@ -336,6 +344,16 @@ const BUILDERS = {
   'desk-capabilities': (_t, m): Built<DeskCapabilitiesView> => {
     const ticketId = m.caseId('ticketId', 'TK');
     return { subject: { ticketId }, view: { ticketId, name: personName(m.optionalText('name')) } };
+  },
+  /** Pasal 17(2). Days left are counted from when the sweep queued it (`asOf`), not from when it is read. */
+  'reminder-expiry': (_t, m): Built<ReminderExpiryView> => {
+    const serial = oneLine(m.text('serial', { nonEmpty: true }), 80);
+    const notAfter = new Date(m.text('notAfter'));
+    const asOf = new Date(m.text('asOf'));
+    if (!Number.isFinite(notAfter.getTime())) m.fail('notAfter', 'an ISO 8601 time');
+    if (!Number.isFinite(asOf.getTime()) || asOf >= notAfter) m.fail('asOf', 'an ISO 8601 time before notAfter');
+    const expiry = oneLine(m.text('expiry', { nonEmpty: true }), 40);
+    return { subject: { serial, expiry }, view: { serial, expiry, daysLeft: daysLeft(notAfter, asOf), name: personName(m.optionalText('name')) } };
   },
 } as const satisfies Record<string, Builder>;
 

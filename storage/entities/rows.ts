@@ -194,3 +194,10 @@ export interface BotSessionRow {
   state: string;
   updatedAt: string;
 }
+
+/** One reminder threshold recorded for one certificate (sent, or skipped because the job did not run). */
+export interface CertificateReminderRow {
+  certificateId: string;
+  daysBefore: number;
+  sentAt: string;
+}

@@ -3,6 +3,7 @@ import type {
   AuditRow, CertificateRow, DecisionRow, DocumentRow, OfficerRow, OutboxRow, OutsiderPermitRow,
   RequestRow, RosterRow, SequenceRow, MailMessageRow, MailCursorRow, SettingRow,
   TelegramBindingRow, BindingChallengeRow, BotUpdateRow, BotSessionRow,
+  CertificateReminderRow,
 } from './rows.ts';
 
 // EntitySchema rather than decorators: tsx and vitest's esbuild emit no decorator metadata (TOOLCHAIN.md).
@@ -214,8 +215,18 @@ export const BotSessionSchema = new EntitySchema<BotSessionRow>({
   columns: { chatId: { ...text, primary: true, name: 'chat_id' }, state: text, updatedAt: { ...text, name: 'updated_at' } },
 });
 
+export const CertificateReminderSchema = new EntitySchema<CertificateReminderRow>({
+  name: 'CertificateReminder', tableName: 'certificate_reminders',
+  columns: {
+    certificateId: { ...text, primary: true, name: 'certificate_id' },
+    daysBefore: { ...int, primary: true, name: 'days_before' },
+    sentAt: { ...text, name: 'sent_at' },
+  },
+});
+
 export const allSchemas = [
   RosterSchema, OfficerSchema, OutsiderPermitSchema, RequestSchema, DecisionSchema, DocumentSchema,
   AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema, MailMessageSchema, MailCursorSchema, SettingSchema,
   TelegramBindingSchema, BindingChallengeSchema, BotUpdateSchema, BotSessionSchema,
+  CertificateReminderSchema,
 ];

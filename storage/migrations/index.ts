@@ -2,6 +2,7 @@ import { Foundation1764000000001 } from './0001-foundation.ts';
 import { Mail1764000000002 } from './0002-mail.ts';
 import { Settings1764000000003 } from './0003-settings.ts';
 import { Telegram1764000000004 } from './0004-telegram.ts';
+import { Reminders1764000000005 } from './0005-reminders.ts';
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
-export const migrations = [Foundation1764000000001, Mail1764000000002, Settings1764000000003, Telegram1764000000004];
+export const migrations = [Foundation1764000000001, Mail1764000000002, Settings1764000000003, Telegram1764000000004, Reminders1764000000005];

@@ -4,13 +4,14 @@ import type { KeyRing } from '../storage/crypto/keys.ts';
 import { createFieldCipher } from '../storage/crypto/field-cipher.ts';
 import { createTemplates } from '../templates/catalog.ts';
 import type { BotDeps } from './bot-deps.ts';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.ts';
 import { createDeskBot, type BotOptions } from './create-bot.ts';
 
 /** Builds the bot over an opened desk (CLI `serve`, tests and the demo use the same wiring). */
-export function createBotFor(ds: DataSource, ports: DeskPorts, keys: KeyRing, o: BotOptions) {
+export function createBotFor(ds: DataSource, ports: DeskPorts, keys: KeyRing, o: BotOptions & { ca?: CertificateAuthority | null }) {
   const cipher = createFieldCipher(keys);
   const deps: BotDeps = {
-    ds, ports, t: createTemplates(),
+    ds, ports, t: createTemplates(), ca: o.ca ?? null,
     seal: (plain) => cipher.encrypt(plain),
     unseal: (token) => cipher.decrypt(token),
     async download(filePath) {

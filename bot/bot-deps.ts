@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
 import type { Templates } from '../templates/catalog.ts';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.ts';
 
 /** What the bot's features may use: the same domain ports as every channel, plus bot-only helpers. */
 export interface BotDeps {
@@ -12,4 +13,6 @@ export interface BotDeps {
   readonly unseal: (token: string) => string;
   /** Downloads a file a user sent (Bot API `getFile` path). */
   readonly download: (filePath: string) => Promise<Buffer>;
+  /** The sandbox CA signs CSRs at once; null with `bsre-manual`, where officers carry the request to BSrE. */
+  readonly ca: CertificateAuthority | null;
 }

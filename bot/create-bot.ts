@@ -10,6 +10,7 @@ import { apply } from './features/apply.ts';
 import { asnMenu } from './features/asn-menu.ts';
 import { officer } from './features/officer.ts';
 import { agreement } from './features/agreement.ts';
+import { delivery } from './features/delivery.ts';
 import { unhandled } from './features/unhandled.ts';
 
 export interface BotOptions {
@@ -33,7 +34,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
     o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
     await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
   });
-  guarded.use(start, secretsGuard, apply, asnMenu, agreement, officer, unhandled);
+  guarded.use(start, secretsGuard, apply, asnMenu, agreement, delivery, officer, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

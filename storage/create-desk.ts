@@ -10,6 +10,7 @@ import { createOfficerDirectory } from './repositories/officer-directory.ts';
 import { createOutsiderPermits } from './repositories/outsider-permits.ts';
 import { createOutboxNotifier } from './repositories/outbox-notifier.ts';
 import { createTelegramBindings } from './repositories/telegram-bindings.ts';
+import { createCertificateRegister } from './repositories/certificate-register.ts';
 import { createHmac, randomInt } from 'node:crypto';
 import type { DeskPorts, DeskSettings } from '../domain/use-cases/desk-ports.ts';
 import type { Clock } from '../domain/ports/clock.ts';
@@ -47,6 +48,7 @@ export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
     notifier: createOutboxNotifier(o.ds, { messageIdDomain: o.messageIdDomain, now }),
     clock: o.clock,
     telegramBindings: createTelegramBindings(o.ds),
+    certificates: createCertificateRegister(o.ds),
     codes: {
       generate: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
       hash: (telegramId, code) => createHmac('sha256', o.keys.lookupKey).update(`otp|${telegramId}|${code}`).digest('hex'),

@@ -30,7 +30,8 @@ agreement.callbackQuery(/^agree:(.+)$/, async (ctx) => {
   const text = isCaseId(id) ? agreementText(ctx, id) : '';
   const r = await acceptAgreement(ctx.desk.ports, { requestId: id, personId: ctx.binding.personId, agreementSha256: agreementSha256(text) });
   if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));
-  ctx.conversation = { step: 'await_csr', requestId: id };
   await ctx.editMessageReplyMarkup().catch(() => undefined);
+  if (!ctx.desk.ca) return void (await ctx.reply(ctx.say('BOT.CA_MANUAL', { id })));
+  ctx.conversation = { step: 'await_csr', requestId: id };
   await ctx.reply(ctx.say('BOT.AGREEMENT_ACCEPTED', { id }));
 });

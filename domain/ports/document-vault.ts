@@ -3,9 +3,10 @@ import { MEDIA_TYPES } from '../documents/file-type.ts';
 
 /**
  * What the vault archives: the file types people may upload (checked by their bytes), plus whole
- * received messages (`message/rfc822`) kept as the original record of a mail application (Pasal 15(6)).
+ * received messages (`message/rfc822`) kept as the original record of a mail application (Pasal 15(6)),
+ * issued certificates (PEM) and delivery receipts (text, Pasal 16(6)).
  */
-export const ARCHIVED_MEDIA_TYPES = [...MEDIA_TYPES, 'message/rfc822'] as const;
+export const ARCHIVED_MEDIA_TYPES = [...MEDIA_TYPES, 'message/rfc822', 'application/x-pem-file', 'text/plain'] as const;
 export type ArchivedMediaType = (typeof ARCHIVED_MEDIA_TYPES)[number];
 import type { TransactionHandle } from './transaction.ts';
 

@@ -7,6 +7,7 @@ import type { AuditLog } from '../ports/audit-log.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
+import type { CertificateRegister } from '../ports/certificates.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
@@ -28,5 +29,6 @@ export interface DeskPorts {
   readonly clock: Clock;
   readonly telegramBindings: TelegramBindings;
   readonly codes: OneTimeCodes;
+  readonly certificates: CertificateRegister;
   readonly settings: DeskSettings;
 }

@@ -57,7 +57,8 @@ const markKey = (certificateId: string, daysBefore: number): string => `${certif
  * unique (certificate, threshold) key in the same transaction that queues its messages, and only the run
  * whose insert landed queues them. Reminders stop once the owner has a renewal in progress or a newer
  * certificate (`stopsReminders`, applied by the store's query). Owners who received the final reminder
- * and still did not ask are rolled up into one digest per agency per day for the officers on duty.
+ * (in this run or an earlier one) and still did not ask are rolled up into one digest per agency per desk
+ * day for the officers on duty, so they can still call the owner before the certificate lapses.
  * Writes one audit row per run, with counts only. Messages go through `store.queue`, the outbox in bulk:
  * a first sweep over a large register may queue thousands.
  *
@@ -109,9 +110,10 @@ export async function sendReminders(p: DeskPorts, store: ReminderStore, input: S
       });
       for (const c of rows) {
         const finalSent = c.recorded.includes(final) || inserted.has(markKey(c.certificateId, final));
-        if (!finalSent || c.owner.agency === null) continue;
+        // Agency and name come from the roster entry; an owner without one was never reminded at all.
+        if (!finalSent || c.owner.agency === null || c.owner.name === null) continue;
         const list = ignored.get(c.owner.agency) ?? [];
-        list.push({ serial: c.serial, name: c.owner.name ?? '', expiry: displayDate(new Date(c.notAfter), timeZone) });
+        list.push({ serial: c.serial, name: c.owner.name, expiry: displayDate(new Date(c.notAfter), timeZone) });
         ignored.set(c.owner.agency, list);
       }
       return rows;
@@ -160,8 +162,9 @@ async function queueDigests(
   const day = deskDate(now, timeZone);
   const digests: Notification[] = [];
   for (const [agency, list] of [...ignored].sort(([a], [b]) => a.localeCompare(b))) {
+    // Items are message codes with params: the Telegram sender renders each as a numbered line.
     const items: Array<{ code: string; params: Record<string, string | number> }> = list.slice(0, DIGEST_MAX_ITEMS)
-      .map((i) => ({ code: i.name === '' ? 'REMINDERS.DIGEST_ITEM_NO_NAME' : 'REMINDERS.DIGEST_ITEM', params: { ...i } }));
+      .map((i) => ({ code: 'REMINDERS.DIGEST_ITEM', params: { ...i } }));
     if (list.length > DIGEST_MAX_ITEMS) items.push({ code: 'REMINDERS.DIGEST_MORE', params: { more: list.length - DIGEST_MAX_ITEMS } });
     const model = { agency, date: displayDate(now, timeZone), count: list.length, items };
     // Keyed per officer as well: the outbox holds one recipient per row.

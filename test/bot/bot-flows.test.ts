@@ -93,7 +93,8 @@ describe('applying from the phone', () => {
     siti.pressButton((approved.response as { result: { message_id: number } }).result.message_id, `agr:${req!.id}`);
     const text = await h.reply(SITI_TG, /PERJANJIAN PEMILIK SERTIFIKAT/);
     siti.pressButton((text.response as { result: { message_id: number } }).result.message_id, `agree:${req!.id}`);
-    await h.reply(SITI_TG, /persetujuan Anda .* sudah tercatat/s);
+    // With the bsre-manual CA (this harness) officers carry the request to BSrE; the sandbox flow is in delivery.test.ts.
+    await h.reply(SITI_TG, /akan diteruskan petugas OP ke BSrE/);
     const details = JSON.parse((await h.db.ds.getRepository(RequestSchema).findOneByOrFail({ id: req!.id })).details) as Record<string, string>;
     expect(details['agreementSha256']).toBe(createHash('sha256').update(String(text.params['text'])).digest('hex'));
     const audit = await h.db.ds.getRepository(AuditSchema).findOneByOrFail({ action: 'request.agreement' });

@@ -2,9 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../cli/config.ts';
 import { openApp } from '../../cli/app.ts';
-import { parseIsoTime } from '../../cli/commands/reminders.ts';
+import { parseIsoTime, scheduleReminders } from '../../cli/commands/reminders.ts';
+import type { Io } from '../../cli/io.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
-import { CertificateSchema } from '../../storage/entities/schemas.ts';
+import { CertificateSchema, OutboxSchema } from '../../storage/entities/schemas.ts';
 import { createTemplates } from '../../templates/catalog.ts';
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { linesOf, runCli } from '../support/run-cli.ts';
@@ -66,6 +67,39 @@ describe('ra-desk reminders run', () => {
     const r = await runCli(['reminders', 'run'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Pengingat masa berlaku per \d{4}-\d{2}-\d{2}T/);
+  });
+});
+
+describe('reminders inside ra-desk serve', () => {
+  it('sweeps at once and then on schedule, and stops cleanly', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const env = { RA_DATA_DIR: db.dataDir, RA_MASTER_KEY: randomBytes(32).toString('base64') };
+      const app = await openApp(createConfig(env), { clock: { now: () => new Date('2026-03-10T02:00:00.000Z') } });
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: Io = { t, out: (l) => out.push(l), err: (l) => err.push(l), interactive: false };
+      try {
+        await seedDesk({ ports: app.ports, auditLog: app.auditLog });
+        const siti = await app.ports.roster.findByNip(PEOPLE.siti.nip);
+        await inWriteTransaction(app.ds, (qr) => qr.manager.getRepository(CertificateSchema).insert({
+          id: randomUUID(), requestId: 'OP-2025-000001', ownerPersonId: siti!.personId, serial: '4F1A00000002', issuer: 'BSrE',
+          fingerprint: 'cd'.repeat(32), notBefore: '2024-03-20T00:00:00.000Z', notAfter: '2026-03-15T17:00:00.000Z', state: 'active',
+          agreementAcceptedAt: null, agreementHash: null, deliveredAt: null, receiptConfirmedAt: null, revokedAt: null, revocationReason: null,
+          createdAt: '2024-03-20T00:00:00.000Z',
+        }));
+        const schedule = scheduleReminders(app, io, 60_000);
+        await schedule.stop();
+        expect(err).toEqual([]);
+        expect(out).toHaveLength(1);
+        expect(out[0]).toContain('1 sertifikat diingatkan (1 e-mail, 0 Telegram)');
+        expect(await app.ds.getRepository(OutboxSchema).countBy({ template: 'reminder-expiry' })).toBe(1);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await db.close();
+    }
   });
 });
 

@@ -70,6 +70,31 @@ async function requestRenewal(f: Fixture, who: Person, at: Date): Promise<void> 
   });
 }
 
+/** `n` more people on the roster, all at Dinas Kesehatan, straight into the table. */
+async function seedStaff(f: Fixture, n: number): Promise<string[]> {
+  const owners: string[] = [];
+  await inWriteTransaction(f.db.ds, async (qr) => {
+    for (let i = 0; i < n; i++) {
+      const personId = randomUUID();
+      owners.push(personId);
+      await qr.manager.getRepository(RosterSchema).insert({
+        personId, nip: null, nikHmac: `hmac-${personId}`, nikEnc: `enc-${personId}`, name: `Pegawai ${i}`, email: `pegawai${i}@pontianak.go.id`,
+        agency: DINKES, position: 'Staf', superiorNip: null, category: 'asn', active: true, updatedAt: '2026-01-01T00:00:00.000Z',
+      });
+    }
+  });
+  return owners;
+}
+
+/** Sends the Telegram outbox through the real sender to a recording API; returns what each chat got. */
+async function drainTelegram(f: Fixture): Promise<Array<{ chat: string; text: string }>> {
+  const messages: Array<{ chat: string; text: string }> = [];
+  const api = { sendMessage: async (chat: string, text: string) => { messages.push({ chat, text }); return {}; } } as unknown as Api;
+  const report = await drainTelegramOutbox(f.db.ds, api, t, () => new Date(Date.now() + HOUR));
+  expect(report.failed).toBe(0);
+  return messages;
+}
+
 interface QueuedReminder {
   readonly row: OutboxRow;
   readonly certificateId: string;
@@ -218,17 +243,7 @@ describe.each(DATABASES)('expiry reminders on %s', (kind) => {
     });
 
     it('pages through certificates that share an expiry time without skipping or repeating one', async () => {
-      const owners: string[] = [];
-      await inWriteTransaction(f.db.ds, async (qr) => {
-        for (let i = 0; i < 7; i++) {
-          const personId = randomUUID();
-          owners.push(personId);
-          await qr.manager.getRepository(RosterSchema).insert({
-            personId, nip: null, nikHmac: `hmac-${personId}`, nikEnc: `enc-${personId}`, name: `Pegawai ${i}`, email: `pegawai${i}@pontianak.go.id`,
-            agency: DINKES, position: 'Staf', superiorNip: null, category: 'asn', active: true, updatedAt: '2026-01-01T00:00:00.000Z',
-          });
-        }
-      });
+      const owners = await seedStaff(f, 7);
       const ids = [];
       for (const [i, owner] of owners.entries()) ids.push(await seedCertificate(f, owner, i < 4 ? '2026-03-20T17:00:00.000Z' : `2026-03-2${i - 3}T17:00:00.000Z`));
       const report = await sendReminders(f.desk.ports, f.store, { now: new Date('2026-03-18T01:00:00.000Z'), batchSize: 2 });
@@ -260,15 +275,23 @@ describe.each(DATABASES)('expiry reminders on %s', (kind) => {
       expect(rendered.text).toContain('Sertifikat elektronik Bapak/Ibu akan berakhir masa berlakunya dalam 1 hari');
       expect(rendered.text).toMatch(/^Yth\. Bapak\/Ibu Siti Aminah,/);
 
-      const messages: Array<{ chat: string; text: string }> = [];
-      const api = { sendMessage: async (chat: string, text: string) => { messages.push({ chat, text }); return {}; } } as unknown as Api;
-      const report = await drainTelegramOutbox(f.db.ds, api, t, () => new Date(Date.now() + HOUR));
-      expect(report).toEqual({ sent: 3, failed: 0 });
+      const messages = await drainTelegram(f);
+      expect(messages).toHaveLength(3);
       const owner = messages.find((m) => m.chat === SITI_CHAT)!;
       expect(owner.text).toMatch(/^⏰ Sertifikat elektronik Anda nomor seri 4F1A\d{8} berakhir pada 11 Maret 2026 \(1 hari lagi\)\. Ketuk Perpanjang/);
       const digest = messages.find((m) => m.chat === OFFICERS.andi)!;
       expect(digest.text).toContain(`— ${DISKOMINFO}, 10 Maret 2026`);
       expect(digest.text).toMatch(/\n1\. Siti Aminah — nomor seri 4F1A\d{8}, berakhir 11 Maret 2026\n/);
+    });
+
+    it('caps a digest at 30 lines and counts the rest, so it fits one Telegram message', async () => {
+      for (const owner of await seedStaff(f, 33)) await seedCertificate(f, owner, '2026-03-11T15:00:00.000Z');
+      const report = await sendReminders(f.desk.ports, f.store, { now: new Date('2026-03-10T16:00:00.000Z') });
+      expect(report).toMatchObject({ reminded: 33, agencies: 1, digests: 2 });
+      const digest = (await drainTelegram(f)).find((m) => m.chat === OFFICERS.rahmat)!;
+      expect(digest.text).toContain('33 pemilik sertifikat sudah menerima pengingat terakhir');
+      expect(digest.text).toMatch(/\n30\. Pegawai \d+ — nomor seri 4F1A\d{8}, berakhir 11 Maret 2026\n31\. dan 3 sertifikat lainnya/);
+      expect(digest.text.length).toBeLessThan(4096);
     });
 
     it('queues outbox rows exactly as the outbox notifier does, and honours its dedupe keys', async () => {

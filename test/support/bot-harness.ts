@@ -9,6 +9,7 @@ import { createKeyRing } from '../../storage/crypto/keys.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import { createSandboxCa, initSandboxCa } from '../../storage/ca/sandbox-ca.ts';
 
 export interface BotHarness {
   readonly tg: BotApiEmulator;
@@ -23,13 +24,18 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function openBotHarness(options: { clock?: Clock } = {}): Promise<BotHarness> {
+export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boolean } = {}): Promise<BotHarness> {
   const tg = await startBotApiEmulator();
   const db = await openTestDatabase('sqlite');
   const desk = createTestDesk(db.ds, db.dataDir, options.clock ? { clock: options.clock } : {});
   await seedDesk(desk);
   const errors: { name: string; updateId: number }[] = [];
-  const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e) });
+  let ca = null;
+  if (options.sandboxCa) {
+    await initSandboxCa(db.dataDir);
+    ca = createSandboxCa({ dataDir: db.dataDir });
+  }
+  const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e), ca });
   const runner: RunnerHandle = startPolling(bot);
   return {
     tg, db, desk, errors, api: bot.api,

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { TelegramBindings, OneTimeCodes } from '../../domain/ports/telegram-bindings.ts';
+import type { CertificateRecord, CertificateRegister } from '../../domain/ports/certificates.ts';
 import type { BindingChallenge, TelegramBinding } from '../../domain/telegram/binding.ts';
 import type { DeskPorts, DeskSettings } from '../../domain/use-cases/desk-ports.ts';
 import type { TransactionHandle, UnitOfWork } from '../../domain/ports/transaction.ts';
@@ -570,10 +571,21 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     async markUsed(id, at) { const c = challengeRows.find((x) => x.id === id); if (c) Object.assign(c, { usedAt: at }); },
   };
   const codes: OneTimeCodes = { generate: () => '123456', hash: (telegramId, code) => `otp:${telegramId}:${code}` };
+  const certificateRows: CertificateRecord[] = [];
+  const certificates: CertificateRegister = {
+    async create(c) { certificateRows.push(c); },
+    findByRequest: async (id) => certificateRows.filter((c) => c.requestId === id).at(-1) ?? null,
+    async setMilestone(id, field, at) {
+      const i = certificateRows.findIndex((c) => c.id === id && c[field] === null);
+      if (i < 0) return false;
+      certificateRows[i] = { ...certificateRows[i]!, [field]: at };
+      return true;
+    },
+  };
 
   const { settings, now: _now, ...portOverrides } = overrides;
   const ports: DeskPorts = {
-    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes,
+    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates,
     ...portOverrides,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   };

@@ -1,0 +1,26 @@
+import type { TransactionHandle } from './transaction.ts';
+import type { CertificateState } from '../certificates/certificate.ts';
+
+/** An issued certificate as the register keeps it: non-personal fields only (the file is in the vault). */
+export interface CertificateRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly ownerPersonId: string;
+  readonly serial: string;
+  readonly issuer: string;
+  readonly fingerprint: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly state: CertificateState;
+  readonly agreementAcceptedAt: string | null;
+  readonly agreementHash: string | null;
+  readonly deliveredAt: string | null;
+  readonly receiptConfirmedAt: string | null;
+}
+
+export interface CertificateRegister {
+  create(c: CertificateRecord, tx: TransactionHandle): Promise<void>;
+  findByRequest(requestId: string, tx?: TransactionHandle): Promise<CertificateRecord | null>;
+  /** Sets a delivery milestone only if it is still empty; false when it was already set. */
+  setMilestone(id: string, field: 'deliveredAt' | 'receiptConfirmedAt', at: string, tx: TransactionHandle): Promise<boolean>;
+}

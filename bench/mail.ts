@@ -50,6 +50,8 @@ const TARGET_RATIO = 0.7;
 /** Where the harness's sync moves handled mail (mail-harness.ts `mailConfig`). */
 const PROCESSED = ['RA', 'Processed'];
 const TARGET_PEAK_RSS_MB = 256;
+/** Peak RSS varies by ~±10 MiB from run to run (GC timing); the figure is the worst of these runs. */
+const RSS_RUNS = 3;
 /** The options parse-message.ts gives simpleParser: the baseline parses exactly as the pipeline does. */
 const PARSE_OPTIONS = { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * MIB } as const;
 
@@ -414,11 +416,15 @@ export async function run(ctx: BenchContext): Promise<void> {
     say(`  corpus appended: ${(corpus.bytes / MIB).toFixed(1)} MiB in ${corpus.seconds.toFixed(1)} s ` +
       `(typical ${corpus.shapes.typical}, 2 MB ${corpus.shapes.large}, small ${corpus.shapes.small})`);
 
-    // Appended now so Dovecot's work on it does not fall inside a timed pass.
-    const rssAccount = dovecot.addUser('rss@pontianak.go.id');
+    // Appended now so Dovecot's work on it does not fall inside a timed pass; one account per worker run.
     const big = await largestApplication();
-    await appendToMailbox(rssAccount.imapUrl, [big]);
-    say(`  25 MB message appended to a second account: ${(big.length / MIB).toFixed(2)} MiB`);
+    const rssAccounts = [];
+    for (let run = 1; run <= RSS_RUNS; run++) {
+      const account = dovecot.addUser(`rss${run}@pontianak.go.id`);
+      await appendToMailbox(account.imapUrl, [big]);
+      rssAccounts.push(account);
+    }
+    say(`  25 MB message appended to ${RSS_RUNS} more accounts: ${(big.length / MIB).toFixed(2)} MiB`);
 
     const load = [loadavg()[0] ?? 0];
     say('  baseline pass 1 of 2 (imapflow download + mailparser, INBOX)…');
@@ -437,19 +443,23 @@ export async function run(ctx: BenchContext): Promise<void> {
     load.push(loadavg()[0] ?? 0);
     const baseline = { perSecond: (before.messages + after.messages) / (before.seconds + after.seconds), attachments: before.attachments };
 
-    say('  peak RSS: child process syncs the 25 MB message…');
-    const rss = await rssWorker(rssAccount.imapUrl);
+    say(`  peak RSS: a fresh child process syncs the 25 MB message (${RSS_RUNS} runs)…`);
+    const rssRuns: RssReport[] = [];
+    for (const account of rssAccounts) rssRuns.push(await rssWorker(account.imapUrl));
+    const peakOf = (r: RssReport): number => Math.max(r.sampledPeakMb, r.kernelPeakMb ?? 0);
+    // The worst run is the figure: the target is a ceiling.
+    const rss = rssRuns.reduce((worst, r) => (peakOf(r) > peakOf(worst) ? r : worst));
+    const peak = peakOf(rss);
 
     const ratio = e2e.perSecond / baseline.perSecond;
-    const peak = Math.max(rss.sampledPeakMb, rss.kernelPeakMb ?? 0);
     const problems = [
       ...(e2e.messages !== count ? [`end-to-end handled ${e2e.messages} of ${count} messages`] : []),
       ...(e2e.left !== 0 ? [`${e2e.left} messages were left in INBOX`] : []),
       ...(e2e.quarantined !== 0 ? [`${e2e.quarantined} corpus messages were quarantined`] : []),
       ...((e2e.statuses['pending_review'] ?? 0) !== count ? [`requests by status: ${JSON.stringify(e2e.statuses)}, expected ${count} pending_review`] : []),
       ...(baseline.attachments !== count * 3 ? [`baseline parsed ${baseline.attachments} attachments, expected ${count * 3}`] : []),
-      ...(rss.handled !== 1 || rss.requestStatuses.join() !== 'pending_review'
-        ? [`the 25 MB message was not read whole: handled ${rss.handled}, quarantined ${rss.quarantined}, statuses ${rss.requestStatuses.join() || 'none'}`] : []),
+      ...rssRuns.filter((r) => r.handled !== 1 || r.requestStatuses.join() !== 'pending_review').map((r) =>
+        `the 25 MB message was not read whole: handled ${r.handled}, quarantined ${r.quarantined}, statuses ${r.requestStatuses.join() || 'none'}`),
     ];
 
     const result = {
@@ -477,7 +487,7 @@ export async function run(ctx: BenchContext): Promise<void> {
           attachments: before.attachments,
         },
         endToEnd: { seconds: round(e2e.seconds, 2), syncs: e2e.syncs, quarantined: e2e.quarantined, duplicates: e2e.duplicates, requests: e2e.statuses },
-        rss: { ...rss, messageMegabytes: round(big.length / MIB, 2) },
+        rss: { messageMegabytes: round(big.length / MIB, 2), peaksMb: rssRuns.map(peakOf), worst: rss },
         corpusSeconds: round(corpus.seconds, 1),
       },
       valid: problems.length === 0,
@@ -497,7 +507,8 @@ export async function run(ctx: BenchContext): Promise<void> {
     ]));
     // This benchmark itself (node + Dovecot) keeps about 1.5 cores busy; more than that is a neighbour.
     say(`  load average ${load.map((l) => l.toFixed(1)).join(' → ')} on ${cpus().length} cores (this benchmark accounts for ~1.5)`);
-    say(`  (RSS peak: sampled every 10 ms ${rss.sampledPeakMb} MiB over ${rss.samples} samples, kernel VmHWM ${rss.kernelPeakMb ?? 'n/a'} MiB; the larger counts)`);
+    say(`  (peak RSS of ${RSS_RUNS} runs: ${rssRuns.map((r) => peakOf(r).toFixed(1)).join(', ')} MiB, the worst counts; in it, sampled every 10 ms ` +
+      `${rss.sampledPeakMb} MiB over ${rss.samples} samples, kernel VmHWM ${rss.kernelPeakMb ?? 'n/a'} MiB, the larger counts)`);
     for (const p of problems) say(`  WARNING: ${p}: the figures above do not measure what they claim`);
     say(`  written to ${join(ctx.resultsDir, 'mail.json')}`);
     const baselineProfile = b.profile();

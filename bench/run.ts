@@ -38,7 +38,7 @@ function usage(): string {
 }
 
 // Ctrl-C: exit through 'exit' so helpers that clean up there (the throwaway Dovecot) still run.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code));
 
 const [name, ...args] = process.argv.slice(2);
 const entry = name === undefined ? undefined : BENCHES[name];

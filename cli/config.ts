@@ -33,6 +33,8 @@ const schema = z.object({
   RA_MAIL_RETAIN_DAYS: positiveInt('RA_MAIL_RETAIN_DAYS', 3650).default(30),
   RA_MAIL_POLL_SECONDS: positiveInt('RA_MAIL_POLL_SECONDS', 86400).default(60),
   RA_TELEGRAM_TOKEN: z.string().regex(/^\d{5,15}:[A-Za-z0-9_-]{20,}$/, 'RA_TELEGRAM_TOKEN must be the token BotFather gave, like 123456789:AA…').optional(),
+  RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
+  RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -50,6 +52,9 @@ export interface Config {
   readonly messageIdDomain: string;
   readonly mail: MailConfig;
   readonly telegram: { readonly token: string | undefined; readonly apiRoot: string };
+  /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
+  readonly ca: 'sandbox' | 'bsre-manual';
+  readonly allowSandbox: boolean;
 }
 
 export interface MailConfig {
@@ -97,6 +102,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS,
     },
     telegram: { token: c.RA_TELEGRAM_TOKEN, apiRoot: c.RA_TELEGRAM_API_ROOT.replace(/\/+$/, '') },
+    ca: c.RA_CA,
+    allowSandbox: c.RA_ALLOW_SANDBOX === '1',
   };
 }
 

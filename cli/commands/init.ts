@@ -16,6 +16,11 @@ export async function runInit(ctx: CommandContext): Promise<number> {
   }
   const ds = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await ds.destroy();
+  if (config.ca === 'sandbox') {
+    const { initSandboxCa } = await import('../../storage/ca/sandbox-ca.ts');
+    const r = await initSandboxCa(config.dataDir);
+    ctx.io.out(ctx.io.t.message(r.created ? 'CLI.INIT_SANDBOX_CA' : 'CLI.INIT_SANDBOX_CA_EXISTS', { dataDir: config.dataDir }));
+  }
   ctx.io.out(ctx.io.t.message('CLI.INIT_DONE', { dataDir: config.dataDir, database: config.databaseUrl ? 'PostgreSQL' : 'SQLite' }));
   return EXIT.ok;
 }

@@ -42,8 +42,9 @@ export function scheduleReminders(app: App, io: Io, everyMs: number = REMINDER_I
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = (): void => {
+    // Checked when the tick fires, not when its turn comes: a sweep that began before stop() finishes.
+    if (stopped) return;
     running = running.then(async () => {
-      if (stopped) return;
       const report = await runReminderSweep(app, { now: app.ports.clock.now() });
       if (report.reminded + report.digests > 0) io.out(io.t.message('REMINDERS.RUN_DONE', { now: app.ports.clock.now().toISOString(), ...report }));
     }).catch((e: unknown) => io.err(io.t.message('REMINDERS.SCHEDULE_ERROR', { reason: (e as { code?: string }).code ?? (e as Error).name ?? 'error' })));

@@ -19,6 +19,8 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   if (positionals.length > 0) throw new UsageError('SERVE.USAGE');
   const config = await ctx.config();
   if (!config.mail.imapUrl && !config.telegram.token) throw new UsageError('SERVE.NOTHING_TO_RUN');
+  // The sandbox CA issues certificates with no legal force: a production desk must not run it by accident.
+  if (config.ca === 'sandbox' && !config.allowSandbox) throw new UsageError('SERVE.SANDBOX_REFUSED');
   const app = await openApp(config);
   const { io } = ctx;
   let stopping = false;
@@ -38,6 +40,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     ? createBotFor(app.ds, app.ports, app.keys, {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot,
       onError: (e) => io.err(io.t.message('SERVE.BOT_ERROR', { reason: e.name, update: e.updateId })),
+      ca: config.ca === 'sandbox' ? (await import('../../storage/ca/sandbox-ca.ts')).createSandboxCa({ dataDir: config.dataDir }) : null,
     }).bot
     : null;
   const runner = bot ? startPolling(bot) : null;

@@ -8,6 +8,7 @@ import { createBotFor } from '../../bot/bot-app.ts';
 import { startPolling } from '../../bot/run-bot.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { createTemplates } from '../../templates/catalog.ts';
+import { scheduleReminders } from './reminders.ts';
 
 /**
  * `ra-desk serve`: the long-running desk — the mailbox watcher (IDLE + poll), the Telegram bot (long
@@ -46,6 +47,8 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   const runner = bot ? startPolling(bot) : null;
   if (bot) io.out(io.t.message('SERVE.BOT_STARTED'));
 
+  // Expiry reminders (Pasal 17(2)) run inside the service too; `reminders run` stays available for cron.
+  const reminders = scheduleReminders(app, io);
   const t = createTemplates();
   let sending = Promise.resolve();
   const sender = setInterval(() => {
@@ -63,7 +66,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   });
   io.out(io.t.message('SERVE.STOPPING'));
   clearInterval(sender);
-  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined]);
+  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined, reminders.stop()]);
   await sending;
   await app.close();
   io.out(io.t.message('SERVE.STOPPED'));

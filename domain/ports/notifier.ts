@@ -30,4 +30,6 @@ export interface ReplyContext {
 export interface Notifier {
   /** Returns false when a message with the same dedupe key was already queued. */
   enqueue(n: Notification, tx: TransactionHandle): Promise<boolean>;
+  /** Many at once (a reminder sweep); per notification, whether it was queued. */
+  enqueueMany(ns: readonly Notification[], tx: TransactionHandle): Promise<boolean[]>;
 }

@@ -61,11 +61,4 @@ export interface ReminderStore {
    * and threshold, so two runners cannot both record it); returns the marks this call inserted.
    */
   record(marks: readonly ReminderMark[], at: string, tx: TransactionHandle): Promise<ReminderMark[]>;
-  /**
-   * Queues a page's notifications in the transactional outbox, as `Notifier.enqueue` does one by one
-   * (same rows, same dedupe rule), but a few statements per page: a sweep may queue thousands, and one
-   * round trip each would take seconds. Returns, per notification, whether it was queued (false: its
-   * dedupe key was already there).
-   */
-  queue(notifications: readonly Notification[], tx: TransactionHandle): Promise<boolean[]>;
 }

@@ -59,7 +59,7 @@ const markKey = (certificateId: string, daysBefore: number): string => `${certif
  * certificate (`stopsReminders`, applied by the store's query). Owners who received the final reminder
  * (in this run or an earlier one) and still did not ask are rolled up into one digest per agency per desk
  * day for the officers on duty, so they can still call the owner before the certificate lapses.
- * Writes one audit row per run, with counts only. Messages go through `store.queue`, the outbox in bulk:
+ * Writes one audit row per run, with counts only. Messages go through `notifier.enqueueMany`, the outbox in bulk:
  * a first sweep over a large register may queue thousands.
  *
  * @example
@@ -104,7 +104,7 @@ export async function sendReminders(p: DeskPorts, store: ReminderStore, input: S
         counts.skipped += plan.record.filter((d) => d !== plan.send && inserted.has(markKey(c.certificateId, d))).length;
         outgoing.push(...reminderNotifications(c, plan.send, now, timeZone));
       }
-      const queued = outgoing.length > 0 ? await store.queue(outgoing, tx) : [];
+      const queued = outgoing.length > 0 ? await p.notifier.enqueueMany(outgoing, tx) : [];
       outgoing.forEach((n, i) => {
         if (queued[i]) counts[n.channel === 'email' ? 'emails' : 'telegrams']++;
       });
@@ -175,5 +175,5 @@ async function queueDigests(
       });
     }
   }
-  return digests.length > 0 ? (await store.queue(digests, tx)).filter(Boolean).length : 0;
+  return digests.length > 0 ? (await p.notifier.enqueueMany(digests, tx)).filter(Boolean).length : 0;
 }

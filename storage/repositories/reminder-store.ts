@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { ReminderCandidate, ReminderCursor, ReminderMark, ReminderStore, ReminderWindow } from '../../domain/ports/reminder-store.ts';
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
 import { RENEWAL_IN_PROGRESS } from '../../domain/certificates/reminders.ts';
-import { isSqlite } from '../data-source.ts';
+import { Binder, dialectOf, type Dialect } from '../sql-binder.ts';
 import { managerFor, toQueryRunner } from '../transaction.ts';
 
 /** Rows per statement when marks or ids are bound as parameters (far below either database's limit). */
@@ -16,7 +16,6 @@ export interface ReminderStoreOptions {
   readonly now: () => Date;
 }
 
-type Dialect = 'sqlite' | 'postgres';
 
 /** A statement with positional parameters in the dialect's own style (`?` or `$n`). */
 export interface Statement {
@@ -24,16 +23,6 @@ export interface Statement {
   readonly params: readonly (string | number)[];
 }
 
-/** Collects bound values and hands out the dialect's placeholder for each. */
-class Binder {
-  readonly values: (string | number)[] = [];
-  constructor(private readonly dialect: Dialect) {}
-
-  bind(value: string | number): string {
-    this.values.push(value);
-    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
-  }
-}
 
 /**
  * The sweep, as one statement: a range seek on `ix_certificates_state_not_after` (state = 'active' and
@@ -77,11 +66,9 @@ interface SweepRow {
   chatId: string | null;
 }
 
-const dialectOf = (ds: DataSource): Dialect => (isSqlite(ds) ? 'sqlite' : 'postgres');
-
 /** `EXPLAIN QUERY PLAN` of the sweep's first page on SQLite, one line per step, indented by depth. */
 export async function explainSweep(ds: DataSource, window: ReminderWindow, limit = 1000): Promise<string[]> {
-  if (!isSqlite(ds)) throw new Error('explainSweep reads SQLite query plans only');
+  if (dialectOf(ds) !== 'sqlite') throw new Error('explainSweep reads SQLite query plans only');
   const { sql, params } = sweepStatement('sqlite', window, null, limit);
   const rows = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, [...params]) as Array<{ id: number; parent: number; detail: string }>;
   const depth = new Map<number, number>([[0, -1]]);
@@ -136,32 +123,6 @@ export function createReminderStore(ds: DataSource, options: ReminderStoreOption
         for (const r of result.records ?? []) inserted.push({ certificateId: r.certificateId, daysBefore: Number(r.daysBefore) });
       }
       return inserted;
-    },
-
-    async queue(notifications, tx) {
-      // The same row createOutboxNotifier writes (storage/repositories/outbox-notifier.ts), many per
-      // statement. Keep the two in step; better, give Notifier an enqueueMany and call that instead.
-      const qr = toQueryRunner(tx);
-      const at = options.now().toISOString();
-      const queued = new Set<string>();
-      for (let i = 0; i < notifications.length; i += CHUNK) {
-        const b = new Binder(dialect);
-        const values = notifications.slice(i, i + CHUNK).map((n) => {
-          const id = randomUUID();
-          const row = [id, n.dedupeKey, n.channel, n.recipient, n.template, JSON.stringify(n.model), `<${id}@${options.messageIdDomain}>`,
-            'pending', 0, at, at, n.caseId ?? null,
-            n.replyTo?.messageId ?? null, n.replyTo ? [...n.replyTo.references, n.replyTo.messageId].slice(-20).join(' ') : null];
-          return `(${row.map((v) => (v === null ? 'NULL' : b.bind(v))).join(', ')})`;
-        }).join(', ');
-        const result = await qr.query(
-          `INSERT INTO outbox (id, dedupe_key, channel, recipient, template, model, message_id, status, attempts, next_attempt_at,
-                               created_at, case_id, in_reply_to, references_header)
-           VALUES ${values} ON CONFLICT DO NOTHING RETURNING dedupe_key AS "dedupeKey"`,
-          b.values, true,
-        ) as { records?: Array<{ dedupeKey: string }> };
-        for (const r of result.records ?? []) queued.add(r.dedupeKey);
-      }
-      return notifications.map((n) => queued.has(n.dedupeKey));
     },
   };
 }

@@ -294,14 +294,14 @@ describe.each(DATABASES)('expiry reminders on %s', (kind) => {
       expect(digest.text.length).toBeLessThan(4096);
     });
 
-    it('queues outbox rows exactly as the outbox notifier does, and honours its dedupe keys', async () => {
+    it('queues outbox rows in bulk exactly as one at a time, and honours the dedupe keys', async () => {
       const note = (dedupeKey: string) => ({
         dedupeKey, channel: 'telegram' as const, recipient: SITI_CHAT, template: 'reminder-expiry', model: { serial: '4F1A00000001', daysLeft: 7 },
       });
       const [byNotifier, byStore, again] = await f.desk.ports.uow.run(async (tx) => [
         await f.desk.ports.notifier.enqueue(note('compare:notifier'), tx),
-        await f.store.queue([note('compare:store'), note('compare:notifier')], tx),
-        await f.store.queue([note('compare:store')], tx),
+        await f.desk.ports.notifier.enqueueMany([note('compare:store'), note('compare:notifier')], tx),
+        await f.desk.ports.notifier.enqueueMany([note('compare:store')], tx),
       ] as const);
       expect([byNotifier, byStore, again]).toEqual([true, [true, false], [false]]);
       const rows = await f.db.ds.getRepository(OutboxSchema).find({ order: { dedupeKey: 'ASC' } });

@@ -486,6 +486,11 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
       write(handle, (t) => { if (!queued(t)) t.outbox.push(row); });
       return true;
     },
+    async enqueueMany(ns, handle) {
+      const out: boolean[] = [];
+      for (const n of ns) out.push(await notifier.enqueue(n, handle));
+      return out;
+    },
   };
 
   // -------------------------------------------------------------------------------------- state

@@ -186,7 +186,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       settings: { officialDomains: ['pontianak.go.id'], maxFileBytes: 10 * 1024 * 1024 },
     });
     void auditLog;
-    const store = createReminderStore(ds, { messageIdDomain: 'pontianak.go.id', now: () => NOW });
+    const store = createReminderStore(ds);
     const load = [loadavg()[0] ?? 0];
 
     const s0 = performance.now();

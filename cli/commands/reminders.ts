@@ -25,7 +25,7 @@ export function parseIsoTime(text: string): Date | null {
 
 /** One sweep on an opened app, in the desk's configured time zone. */
 export function runReminderSweep(app: App, input: { now: Date; days?: readonly number[] }): Promise<ReminderRunReport> {
-  const store = createReminderStore(app.ds, { messageIdDomain: app.config.messageIdDomain, now: () => app.ports.clock.now() });
+  const store = createReminderStore(app.ds);
   return sendReminders(app.ports, store, { timeZone: app.config.timezone, ...input });
 }
 

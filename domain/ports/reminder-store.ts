@@ -1,4 +1,3 @@
-import type { Notification } from './notifier.ts';
 import type { TransactionHandle } from './transaction.ts';
 
 /** Certificates whose `notAfter` lies in `(from, until]` (ISO 8601 UTC): the sweep's range. */

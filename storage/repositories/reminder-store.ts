@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ReminderCandidate, ReminderCursor, ReminderMark, ReminderStore, ReminderWindow } from '../../domain/ports/reminder-store.ts';
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
@@ -8,14 +7,6 @@ import { managerFor, toQueryRunner } from '../transaction.ts';
 
 /** Rows per statement when marks or ids are bound as parameters (far below either database's limit). */
 const CHUNK = 500;
-
-export interface ReminderStoreOptions {
-  /** Right-hand side of the Message-IDs of queued mail, as the outbox notifier is configured. */
-  readonly messageIdDomain: string;
-  /** The desk clock: when a queued row was created and may first be sent. */
-  readonly now: () => Date;
-}
-
 
 /** A statement with positional parameters in the dialect's own style (`?` or `$n`). */
 export interface Statement {
@@ -79,7 +70,7 @@ export async function explainSweep(ds: DataSource, window: ReminderWindow, limit
   });
 }
 
-export function createReminderStore(ds: DataSource, options: ReminderStoreOptions): ReminderStore {
+export function createReminderStore(ds: DataSource): ReminderStore {
   const dialect = dialectOf(ds);
   return {
     async page(window, after, limit, tx) {

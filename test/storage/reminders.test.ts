@@ -42,7 +42,7 @@ async function openFixture(kind: DatabaseKind): Promise<Fixture> {
   const personIds = {} as Record<Person, string>;
   for (const name of Object.keys(PEOPLE) as Person[]) personIds[name] = (await desk.ports.roster.findByNip(PEOPLE[name].nip))!.personId;
   await desk.ports.uow.run((tx) => desk.ports.telegramBindings.bind({ telegramId: SITI_CHAT, chatId: SITI_CHAT, personId: personIds.siti, boundAt: '2025-12-01T00:00:00.000Z' }, tx));
-  return { db, desk, store: createReminderStore(db.ds, { messageIdDomain: 'pontianak.go.id', now: () => new Date() }), personIds };
+  return { db, desk, store: createReminderStore(db.ds), personIds };
 }
 
 let serials = 0;

@@ -22,15 +22,16 @@ import type { RssReport } from './mail-rss-worker.ts';
  *
  * 1. A throwaway Dovecot on 127.0.0.1 gets 2,000 valid applications from the seeded roster (85 % with
  *    three files of 200–500 KB together, 5 % with a 2 MB e-KTP scan, 10 % with tiny files; ~1 GB).
- * 2. Baseline: one imapflow client downloads every message and hands the stream to mailparser's
- *    simpleParser, nothing else. One account, one copy of the corpus: the baseline reads INBOX before
+ * 2. Baseline: one imapflow client downloads every message (imapflow's defaults, 64 KB per FETCH) and
+ *    hands the stream to mailparser's simpleParser with the pipeline's options, nothing else. One account, one copy of the corpus: the baseline reads INBOX before
  *    the end-to-end pass (which moves every message out) and reads the same messages again in
  *    RA/Processed after it; the figure is both reads together (2N messages / both times). Reading
  *    before and after brackets the end-to-end pass, so a neighbour's load on a shared machine skews
  *    the ratio less; both passes see a warm page cache (the corpus was just written).
  * 3. End to end: the real pipeline (syncMailbox → ingest: parse, verify, vault, audit, outbox; one
  *    transaction per message; then MOVE) on SQLite, as `ra-desk mail sync` runs it, until INBOX is empty.
- * 4. Peak RSS: a child process (`mail-rss-worker.ts`) syncs one 25 MB application from a second account.
+ * 4. Peak RSS: a fresh child process (`mail-rss-worker.ts`) syncs one 25 MB application from an account
+ *    of its own; three runs, the worst counts (GC timing moves the peak by ~10 MiB).
  *
  * Figures go to the console and to `bench/results/mail.json`, each with its target. A missed target
  * prints MISSED; the exit code stays 0. `--cpu-prof` writes `mail-baseline.cpuprofile` and
@@ -43,7 +44,7 @@ const FULL_CORPUS = 2_000;
 const BATCH = 40;
 const KIB = 1024;
 const MIB = 1024 * KIB;
-/** The desk's limits, as the harness configures them (and production defaults). */
+/** The desk's limits, as mail-harness.ts configures them. */
 const MAX_MESSAGE_BYTES = 25 * MIB;
 const MAX_FILE_BYTES = 10 * MIB;
 const TARGET_RATIO = 0.7;

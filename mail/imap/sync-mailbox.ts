@@ -92,6 +92,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       }
     };
 
+    let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
     for (const c of candidates) {
       const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
       const already = c.messageId ? await known.findOneBy({ key: c.messageId }) : null;
@@ -101,7 +102,11 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       } else if (c.oversize) {
         result = await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now());
       } else {
-        const raw = await downloadRaw(client, c.uid, o.maxMessageBytes);
+        // The next message downloads while this one is stored: IMAP and disk work overlap.
+        const raw = await (prefetched?.uid === c.uid ? prefetched.raw : downloadRaw(client, c.uid, c.size, o.maxMessageBytes));
+        const next = candidates[candidates.indexOf(c) + 1];
+        prefetched = next && !next.oversize ? { uid: next.uid, raw: downloadRaw(client, next.uid, next.size, o.maxMessageBytes) } : null;
+        prefetched?.raw.catch(() => undefined);
         if (!raw) continue; // expunged by someone else meanwhile
         result = await ingestMessage(d, raw, source, o.now());
       }
@@ -119,18 +124,25 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
   return report;
 }
 
-/** Collects one message's bytes from its stream; only one message is ever held in memory. */
-async function downloadRaw(client: ImapFlow, uid: number, max: number): Promise<Buffer | null> {
-  const dl = await client.download(String(uid), undefined, { uid: true });
+/** Collects one message's bytes into one buffer of its announced size; only one message is held in memory. */
+async function downloadRaw(client: ImapFlow, uid: number, size: number, max: number): Promise<Buffer | null> {
+  // Large chunks: imapflow's default asks for 64 KB per round trip.
+  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: 4 * 1024 * 1024 });
   if (!dl.content) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let out = Buffer.allocUnsafe(Math.min(Math.max(size, 1), max + 1));
+  let used = 0;
   for await (const chunk of dl.content) {
-    size += (chunk as Buffer).length;
-    if (size > max + 1) { dl.content.destroy(); break; }
-    chunks.push(chunk as Buffer);
+    const c = chunk as Buffer;
+    if (used + c.length > max + 1) { dl.content.destroy(); break; }
+    if (used + c.length > out.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(max + 1, Math.max(out.length * 2, used + c.length)));
+      out.copy(bigger, 0, 0, used);
+      out = bigger;
+    }
+    c.copy(out, used);
+    used += c.length;
   }
-  return Buffer.concat(chunks);
+  return out.subarray(0, used);
 }
 
 /**

@@ -1,0 +1,34 @@
+import { describe, it, expect } from 'vitest';
+import { parseInbound } from '../../mail/inbound/parse-message.ts';
+
+const LIMITS = { maxMessageBytes: 25 * 1024 * 1024 };
+
+function manyParts(n: number, header: string): Buffer {
+  const parts = Array.from({ length: n }, (_, i) => `--b\r\n${header} text/plain\r\n\r\nbagian ${i}\r\n`).join('');
+  return Buffer.from(`From: a@pontianak.go.id\r\nSubject: x\r\nMIME-Version: 1.0\r\n${header} multipart/mixed; boundary="b"\r\n\r\n${parts}--b--\r\n`);
+}
+
+describe('parsing a received message', () => {
+  it.each(['Content-Type:', 'content-type:', 'Content-TYPE:', 'cOnTeNt-TyPe:'])('refuses thousands of parts whatever the header casing (%s)', async (header) => {
+    const r = await parseInbound(manyParts(1000, header), LIMITS);
+    expect(r.ok ? null : r.code).toBe('MAIL.TOO_COMPLEX');
+  });
+
+  it('reads a message with a few parts', async () => {
+    const r = await parseInbound(manyParts(5, 'Content-Type:'), LIMITS);
+    expect(r.ok).toBe(true);
+  });
+
+  it('refuses a message over the size limit and one with a 300 KB header block', async () => {
+    expect((await parseInbound(Buffer.alloc(100, 0x41), { maxMessageBytes: 50 })).ok).toBe(false);
+    const r = await parseInbound(Buffer.from(`Subject: ${'a'.repeat(300 * 1024)}\r\n\r\nbody`), LIMITS);
+    expect(r.ok ? null : r.code).toBe('MAIL.HEADERS_TOO_LARGE');
+  });
+
+  it('keys a message without Message-ID by its content, the same for the same content', async () => {
+    const raw = Buffer.from('From: a@pontianak.go.id\r\nSubject: tanpa id\r\n\r\nisi\r\n');
+    const a = await parseInbound(raw, LIMITS);
+    const b = await parseInbound(Buffer.from(raw), LIMITS);
+    expect(a.ok && b.ok && a.value.key === b.value.key && a.value.key.startsWith('sha256:')).toBe(true);
+  });
+});

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** Folders known to exist: the vault has 256 of them, and a mkdir per file is a wasted round trip. */
+const madeFolders = new Set<string>();
+
 /**
  * Writes `data` so the final path holds either nothing or the whole file, even across a crash: a temp
  * file in the same folder (same file system, so the rename is atomic), fsync, rename, fsync the folder.
@@ -9,7 +12,23 @@ import { basename, dirname, join } from 'node:path';
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!madeFolders.has(dir)) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    madeFolders.add(dir);
+  }
+  try {
+    await writeThenRename(dir, path, data);
+  } catch (e) {
+    // A folder removed behind our back (a restore, a test): make it again once.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    madeFolders.delete(dir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    madeFolders.add(dir);
+    await writeThenRename(dir, path, data);
+  }
+}
+
+async function writeThenRename(dir: string, path: string, data: Uint8Array): Promise<void> {
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'wx', 0o600);

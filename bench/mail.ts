@@ -16,6 +16,7 @@ import { createImapClient, parseImapUrl } from '../mail/imap/imap-client.ts';
 import { RequestSchema } from '../storage/entities/schemas.ts';
 import type { BenchContext } from './run.ts';
 import type { RssReport } from './mail-rss-worker.ts';
+import { mulberry32 as prng } from '../test/support/prng.ts';
 
 /**
  * `npm run bench -- mail [--scale 0.1] [--cpu-prof]`
@@ -78,17 +79,6 @@ function parseOptions(args: readonly string[]): Options {
 
 // ------------------------------------------------------------------------------------------- corpus
 
-/** mulberry32: the mix (shapes and sizes) is the same in every run; only the file bytes are random. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Shape = 'typical' | 'large' | 'small';
 

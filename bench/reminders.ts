@@ -13,6 +13,7 @@ import { createReminderStore, explainSweep } from '../storage/repositories/remin
 import { sendReminders, type ReminderRunReport } from '../domain/use-cases/send-reminders.ts';
 import { DAY_MS, REMINDER_DAYS } from '../domain/certificates/reminders.ts';
 import type { BenchContext } from './run.ts';
+import { mulberry32 as prng } from '../test/support/prng.ts';
 
 /**
  * `npm run bench -- reminders [--scale 0.1]`
@@ -44,17 +45,6 @@ const NOW = new Date('2026-11-25T01:00:00.000Z');
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const say = (line: string): void => console.log(line);
 
-/** mulberry32: the same data in every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Sizes {
   readonly people: number;

@@ -12,23 +12,13 @@ import type { AuditRow } from '../../../storage/entities/rows.ts';
 import { AuditSchema } from '../../../storage/entities/schemas.ts';
 import { toHandle } from '../../../storage/transaction.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { mulberry32 } from '../../support/prng.ts';
 
 const MASTER = Buffer.alloc(32, 7);
 const keys = createKeyRing(MASTER);
 const ROWS = 200;
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** mulberry32: a seeded PRNG so a failing trial can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = (rnd: () => number, min: number, max: number): number => min + Math.floor(rnd() * (max - min + 1));
 

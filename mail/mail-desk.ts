@@ -4,6 +4,8 @@ import type { MailConfig } from '../cli/config.ts';
 import type { IngestDeps } from './inbound/ingest.ts';
 import type { SyncOptions } from './imap/sync-mailbox.ts';
 import { parseImapUrl, type ImapTarget } from './imap/imap-client.ts';
+import { createTemplates } from '../templates/catalog.ts';
+import { agreementSha256 } from '../templates/agreement.ts';
 
 export interface MailDeskInput {
   readonly ds: DataSource;
@@ -26,9 +28,13 @@ export const addressOf = (from: string): string => (/<([^>]+)>/.exec(from)?.[1] 
 
 /** Wires the mail channel from configuration; the same pieces serve `serve`, `mail sync` and `mail ingest`. */
 export function createMailDesk(i: MailDeskInput): MailDesk {
+  const templates = createTemplates();
   const ingest: IngestDeps = {
     ds: i.ds, ports: i.ports, maxMessageBytes: i.maxMessageBytes, afterCommit: i.afterCommit,
-    policy: { authservId: i.mail.authservId, officialDomains: i.officialDomains, ourAddress: addressOf(i.mail.from) },
+    policy: {
+      authservId: i.mail.authservId, officialDomains: i.officialDomains, ourAddress: addressOf(i.mail.from),
+      agreementSha256: (requestId) => agreementSha256(templates, requestId),
+    },
   };
   const target = i.mail.imapUrl ? parseImapUrl(i.mail.imapUrl) : null;
   return {

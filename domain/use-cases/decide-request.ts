@@ -78,6 +78,14 @@ export async function decideRequest(p: DeskPorts, cmd: DecideCommand): Promise<R
       model: { requestId: req.id, kind: req.kind, outcome: cmd.outcome, reasons, note: decision.note },
       caseId: req.id,
     }, tx);
+    // By e-mail the subscriber agreement follows as its own message, answered with SETUJU (Pasal 16(5));
+    // in the bot it is a button under the approval.
+    if (cmd.outcome === 'approve' && req.channel === 'email' && (req.kind === 'issuance' || req.kind === 'renewal')) {
+      await p.notifier.enqueue({
+        dedupeKey: `agreement:${req.id}:${req.reviewRound}`, channel: 'email', recipient: req.applicant.email,
+        template: 'subscriber-agreement', model: { requestId: req.id }, caseId: req.id,
+      }, tx);
+    }
     return ok(decision);
   });
   return audited(outcome);

@@ -8,6 +8,8 @@ import { isTicketKind } from '../../domain/requests/case-kind.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
 import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
+import { acceptAgreement } from '../../domain/use-cases/accept-agreement.ts';
+import { detectReplyCommand } from '../understanding/reply-keywords.ts';
 import type { IncomingDocument } from '../../domain/use-cases/incoming-documents.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { classifyKind } from '../understanding/classify-kind.ts';
@@ -23,6 +25,8 @@ export interface InboundPolicy {
   readonly officialDomains: readonly string[];
   /** Our own address, to spot our mail looping back. */
   readonly ourAddress: string;
+  /** SHA-256 of the subscriber agreement as the agreement mail showed it (templates/agreement.ts). */
+  readonly agreementSha256: (requestId: string) => string;
 }
 
 export type InboundOutcomeKind = 'request' | 'supplement' | 'ticket' | 'quarantined' | 'ignored' | 'refused';
@@ -91,6 +95,18 @@ export async function handleInbound(
       }, tx);
       await audit('mail.refuse', existing.id, 'not_applicant');
       return { outcome: 'refused', caseId: existing.id, reason: 'not_applicant', folder: 'quarantine' };
+    }
+    if (existing && existing.status === 'approved' && existing.applicant.personId && detectReplyCommand(msg.text) === 'agree') {
+      // SETUJU from the applicant's own, authenticated dinas address (Pasal 16(4)-(5)).
+      const r = await acceptAgreement(ports, { requestId: existing.id, personId: existing.applicant.personId, agreementSha256: policy.agreementSha256(existing.id) });
+      if (r.ok) {
+        await ports.notifier.enqueue({
+          dedupeKey: `agreement-accepted:${existing.id}`, channel: 'email', recipient: sender, template: 'agreement-accepted',
+          model: { requestId: existing.id }, caseId: existing.id, ...(replyTo ? { replyTo } : {}),
+        }, tx);
+      }
+      await archive(existing.id);
+      return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? 'agreement_accepted' : r.code, folder: 'processed' };
     }
     if (existing?.kind === 'issuance' && existing.status === 'incomplete') {
       const r = await supplementApplication(ports, { requestId: existing.id, email: sender, nik: fields.nik, nip: fields.nip, documents, ...(replyTo ? { replyTo } : {}) });

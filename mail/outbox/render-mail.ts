@@ -1,4 +1,5 @@
 import type { Templates } from '../../templates/catalog.ts';
+import { agreementText } from '../../templates/agreement.ts';
 import type { Params } from '../../domain/shared/result.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import { isCaseId, type CasePrefix } from '../../domain/requests/case-id.ts';
@@ -69,6 +70,11 @@ interface NotOfficialAddressView {
 
 interface ThreadNotApplicantView {
   readonly requestId: string;
+}
+
+interface SubscriberAgreementView extends Addressed {
+  readonly requestId: string;
+  readonly agreement: string;
 }
 
 interface OtpCodeView extends Addressed {
@@ -335,6 +341,15 @@ const BUILDERS = {
     if (answer === '') m.fail('answer', 'a non-empty string');
     return { subject: { ticketId }, view: { ticketId, name: personName(m.optionalText('name')), answer } };
   },
+  /** Pasal 16(5), 19(1): the agreement text itself (templates/id/agreement.txt.hbs), answered with SETUJU. */
+  'subscriber-agreement': (t, m): Built<SubscriberAgreementView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    return { subject: { requestId }, view: { requestId, agreement: agreementText(t, requestId), name: personName(m.optionalText('name')) } };
+  },
+  'agreement-accepted': (_t, m): Built<ThreadNotApplicantView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    return { subject: { requestId }, view: { requestId } };
+  },
   /** The one-time code that binds a Telegram account to this dinas address (the bot issue). */
   'otp-code': (_t, m): Built<OtpCodeView> => {
     const code = m.text('code', { nonEmpty: true });
@@ -358,6 +373,7 @@ const BUILDERS = {
 } as const satisfies Record<string, Builder>;
 
 export type MailTemplate = keyof typeof BUILDERS;
+
 
 /** Every template the mail outbox can send; each has `templates/id/mail/<name>.txt.hbs` and `.html.hbs`. */
 export const MAIL_TEMPLATES = Object.keys(BUILDERS) as readonly MailTemplate[];

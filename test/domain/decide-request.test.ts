@@ -43,6 +43,8 @@ const expectNothingDecided = (desk: FakeDesk): void => {
   expect(desk.state.notifications).toEqual([]);
 };
 
+const decisionNotices = (desk: FakeDesk) => desk.state.notifications.filter((n) => n.dedupeKey.startsWith('decision:'));
+
 describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
   it('approves a complete request: pending_review → approved with one decision, one audit row and one message', async () => {
     const desk = deskWithPendingRequest();
@@ -67,10 +69,14 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
       seq: 1, actor: `officer:${OFFICER}`, action: 'request.decide', subject: REQUEST, outcome: 'approve', evidence: [],
     });
 
-    expect(desk.state.notifications).toHaveLength(1);
+    // The decision, then (by e-mail) the subscriber agreement to answer with SETUJU (Pasal 16(5)).
+    expect(desk.state.notifications).toHaveLength(2);
     expect(desk.state.notifications[0]).toMatchObject({
       dedupeKey: `decision:${REQUEST}:1`, channel: 'email', recipient: PEOPLE.siti.email, template: 'decision-approve',
       model: { requestId: REQUEST, kind: 'issuance', outcome: 'approve', reasons: [], note: 'berkas lengkap' },
+    });
+    expect(desk.state.notifications[1]).toMatchObject({
+      dedupeKey: `agreement:${REQUEST}:1`, channel: 'email', recipient: PEOPLE.siti.email, template: 'subscriber-agreement', model: { requestId: REQUEST },
     });
   });
 
@@ -184,7 +190,7 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
     expect(second).toEqual({ ok: false, code: 'DECISION.ALREADY_DECIDED', params: { requestId: REQUEST, status: 'approved' } });
     expect(desk.state.case(REQUEST)?.status).toBe('approved');
     expect(desk.state.decisions).toHaveLength(1);
-    expect(desk.state.notifications).toHaveLength(1);
+    expect(decisionNotices(desk)).toHaveLength(1);
     expect(desk.state.audit.map((a) => a.outcome)).toEqual(['approve', 'refused:DECISION.ALREADY_DECIDED']);
   });
 
@@ -242,7 +248,7 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
     // Both read the request before either wrote, so the version check (not the status check) stops the loser.
     expect(loser).toEqual({ ok: false, code: 'DECISION.ALREADY_DECIDED', params: { requestId: REQUEST, status: 'pending_review' } });
     expect(desk.state.decisions).toHaveLength(1);
-    expect(desk.state.notifications).toHaveLength(1);
+    expect(decisionNotices(desk)).toHaveLength(1);
     expect(desk.state.case(REQUEST)?.version).toBe(2);
     expect(desk.state.audit.map((a) => a.outcome).sort()).toEqual([desk.state.decisions[0]?.outcome, 'refused:DECISION.ALREADY_DECIDED'].sort());
   });
@@ -252,7 +258,7 @@ describe('decideRequest (Pasal 9(2)b, 15(3)-(5), 16(3))', () => {
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => decideRequest(desk.ports, approve({ officerTelegramId: i % 2 ? MANAGER : OFFICER }))));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(desk.state.decisions).toHaveLength(1);
-    expect(desk.state.notifications).toHaveLength(1);
+    expect(decisionNotices(desk)).toHaveLength(1);
   });
 
   it('loses, and writes no decision, when another process changed the request after it was read', async () => {

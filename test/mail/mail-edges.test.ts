@@ -6,7 +6,10 @@ import { withDovecot } from '../support/services/dovecot.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.ts';
 import { appendToMailbox, applicationMail, automatedMails } from '../support/mail-corpus.ts';
 import { openMailHarness, AUTHSERV, type MailHarness } from '../support/mail-harness.ts';
-import { PEOPLE } from '../support/storage-desk.ts';
+import { OFFICERS, PEOPLE } from '../support/storage-desk.ts';
+import { decideRequest } from '../../domain/use-cases/decide-request.ts';
+import { agreementSha256 } from '../../templates/agreement.ts';
+import { createTemplates } from '../../templates/catalog.ts';
 import { pdfStream, tinyJpeg, tinyPdf, tinyPng } from '../support/sample-files.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -164,5 +167,37 @@ describe('audit of the mail channel', () => {
     const text = JSON.stringify(rows);
     expect(text).not.toContain('@');
     expect(text).not.toContain(PEOPLE.siti.nik);
+  });
+});
+
+describe('the subscriber agreement by e-mail (Pasal 16(5), 19(1))', () => {
+  it('sends the agreement after an approval and records the applicant\'s SETUJU reply with the hash of the text sent', async () => {
+    await appendToMailbox(dovecot().imapUrl, [await fromSiti({ messageId: '<agree-1@pontianak.go.id>' })]);
+    await h.sync();
+    const [req] = await h.ds.getRepository(RequestSchema).find();
+    expect((await decideRequest(h.desk.ports, { requestId: req!.id, officerTelegramId: OFFICERS.rahmat, outcome: 'approve', reasons: [] })).ok).toBe(true);
+    await h.drain(smtp.url);
+    const mails = await smtp.waitFor(3);
+    const agreementMail = mails.find((m) => /Perjanjian pemilik/.test(m.parsed.subject ?? ''))!;
+    expect(agreementMail.parsed.text).toContain('PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK');
+
+    // Someone else's SETUJU on the thread changes nothing.
+    const intruder = await applicationMail({
+      from: PEOPLE.budi.email, subject: `Re: ${agreementMail.parsed.subject}`, text: 'SETUJU',
+      authResults: { serverId: AUTHSERV, result: 'pass' },
+    });
+    const reply = await applicationMail({
+      from: PEOPLE.siti.email, subject: `Re: ${agreementMail.parsed.subject}`, text: 'SETUJU\n\n> PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK',
+      inReplyTo: agreementMail.parsed.messageId!, authResults: { serverId: AUTHSERV, result: 'pass' },
+    });
+    await appendToMailbox(dovecot().imapUrl, [intruder, reply]);
+    await h.sync();
+    const details = JSON.parse((await h.ds.getRepository(RequestSchema).findOneByOrFail({ id: req!.id })).details) as Record<string, string>;
+    expect(details['agreementAcceptedAt']).toBeTruthy();
+    expect(details['agreementSha256']).toBe(agreementSha256(createTemplates(), req!.id));
+    const audit = await h.ds.getRepository(AuditSchema).findOneByOrFail({ action: 'request.agreement' });
+    expect(JSON.parse(audit.evidence)).toEqual([details['agreementSha256']]);
+    expect(await h.ds.getRepository(OutboxSchema).findOneBy({ template: 'agreement-accepted' })).toMatchObject({ recipient: PEOPLE.siti.email });
+    expect(await h.ds.getRepository(OutboxSchema).findOneBy({ template: 'thread-not-applicant' })).toMatchObject({ recipient: PEOPLE.budi.email });
   });
 });

@@ -112,6 +112,8 @@ const SAMPLES: readonly Sample[] = [
   },
   { title: 'unclassified message', template: 'desk-capabilities', tag: 'TK-2026-000048', model: { ticketId: 'TK-2026-000048', kind: 'help' } },
   { title: 'Telegram binding code', template: 'otp-code', tag: null, model: { code: '482913', name: 'Siti Aminah' } },
+  { title: 'subscriber agreement', template: 'subscriber-agreement', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123' } },
+  { title: 'agreement accepted', template: 'agreement-accepted', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123' } },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 

@@ -49,6 +49,7 @@ describe('ra-desk demo', () => {
       '[kotak keluar] email → siti.aminah@pontianak.go.id: application-received',
       '[kotak keluar] email → budi.santoso@pontianak.go.id: application-incomplete',
       '[kotak keluar] email → siti.aminah@pontianak.go.id: decision-approve',
+      '[kotak keluar] email → siti.aminah@pontianak.go.id: subscriber-agreement',
     ]);
     has(/^Log audit utuh: \d+ catatan, rantai hash dan titik periksa cocok\.$/);
     expect(lines.at(-1)).toBe(t.message('DEMO.END', { dataDir }));

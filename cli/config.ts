@@ -33,6 +33,9 @@ const schema = z.object({
   RA_MAIL_RETAIN_DAYS: positiveInt('RA_MAIL_RETAIN_DAYS', 3650).default(30),
   RA_MAIL_POLL_SECONDS: positiveInt('RA_MAIL_POLL_SECONDS', 86400).default(60),
   RA_TELEGRAM_TOKEN: z.string().regex(/^\d{5,15}:[A-Za-z0-9_-]{20,}$/, 'RA_TELEGRAM_TOKEN must be the token BotFather gave, like 123456789:AA…').optional(),
+  RA_TELEGRAM_WEBHOOK_URL: z.string().regex(/^https:\/\/[^/]+\/.+/, 'RA_TELEGRAM_WEBHOOK_URL must be the public https URL Telegram posts to, with a path, e.g. https://ra.pontianak.go.id/telegram').optional(),
+  RA_TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'RA_TELEGRAM_WEBHOOK_SECRET must be 16-256 letters, digits, _ or -').optional(),
+  RA_TELEGRAM_WEBHOOK_PORT: positiveInt('RA_TELEGRAM_WEBHOOK_PORT', 65535).default(8081),
   RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
   RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
@@ -51,7 +54,12 @@ export interface Config {
   /** Right-hand side of the Message-IDs ra-desk generates. */
   readonly messageIdDomain: string;
   readonly mail: MailConfig;
-  readonly telegram: { readonly token: string | undefined; readonly apiRoot: string };
+  readonly telegram: {
+    readonly token: string | undefined;
+    readonly apiRoot: string;
+    /** Set: webhook mode behind a reverse proxy; unset: long polling. */
+    readonly webhook: { readonly url: string; readonly secret: string; readonly port: number } | null;
+  };
   /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
   readonly ca: 'sandbox' | 'bsre-manual';
   readonly allowSandbox: boolean;
@@ -82,6 +90,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     throw new ConfigError(`Invalid ${name}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.RA_TELEGRAM_WEBHOOK_URL && !c.RA_TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('Invalid RA_TELEGRAM_WEBHOOK_SECRET: required when RA_TELEGRAM_WEBHOOK_URL is set (16-256 letters, digits, _ or -)');
   const dataDir = resolve(c.RA_DATA_DIR);
   const timezoneOk = (() => { try { new Intl.DateTimeFormat('en', { timeZone: c.RA_TIMEZONE }); return true; } catch { return false; } })();
   if (!timezoneOk) throw new ConfigError(`Invalid RA_TIMEZONE: must be an IANA time zone such as Asia/Pontianak`);
@@ -101,7 +110,10 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       processedFolder: c.RA_MAIL_PROCESSED_FOLDER, quarantineFolder: c.RA_MAIL_QUARANTINE_FOLDER,
       retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS,
     },
-    telegram: { token: c.RA_TELEGRAM_TOKEN, apiRoot: c.RA_TELEGRAM_API_ROOT.replace(/\/+$/, '') },
+    telegram: {
+      token: c.RA_TELEGRAM_TOKEN, apiRoot: c.RA_TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      webhook: c.RA_TELEGRAM_WEBHOOK_URL ? { url: c.RA_TELEGRAM_WEBHOOK_URL, secret: c.RA_TELEGRAM_WEBHOOK_SECRET!, port: c.RA_TELEGRAM_WEBHOOK_PORT } : null,
+    },
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
   };

@@ -6,6 +6,7 @@ import { mailDeskOf, drainOutboxOf } from '../mail-app.ts';
 import { startMailWatcher, type Watcher } from '../../mail/imap/watcher.ts';
 import { createBotFor } from '../../bot/bot-app.ts';
 import { startPolling } from '../../bot/run-bot.ts';
+import { startWebhookServer } from '../../bot/run-webhook.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { createTemplates } from '../../templates/catalog.ts';
 import { scheduleReminders } from './reminders.ts';
@@ -44,8 +45,13 @@ export async function runServe(ctx: CommandContext): Promise<number> {
       ca: config.ca === 'sandbox' ? (await import('../../storage/ca/sandbox-ca.ts')).createSandboxCa({ dataDir: config.dataDir }) : null,
     }).bot
     : null;
-  const runner = bot ? startPolling(bot) : null;
-  if (bot) io.out(io.t.message('SERVE.BOT_STARTED'));
+  const webhook = config.telegram.webhook;
+  const hook = bot && webhook
+    ? await startWebhookServer(bot, { host: '127.0.0.1', port: webhook.port, secretToken: webhook.secret, path: new URL(webhook.url).pathname })
+    : null;
+  if (bot && webhook) await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret });
+  const runner = bot && !webhook ? startPolling(bot) : null;
+  if (bot) io.out(io.t.message(webhook ? 'SERVE.BOT_WEBHOOK' : 'SERVE.BOT_STARTED', { port: webhook?.port ?? 0 }));
 
   // Expiry reminders (Pasal 17(2)) run inside the service too; `reminders run` stays available for cron.
   const reminders = scheduleReminders(app, io);
@@ -66,7 +72,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   });
   io.out(io.t.message('SERVE.STOPPING'));
   clearInterval(sender);
-  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined, reminders.stop()]);
+  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined, hook?.close(), reminders.stop()]);
   await sending;
   await app.close();
   io.out(io.t.message('SERVE.STOPPED'));

@@ -73,9 +73,9 @@ export async function runRosterImport(ctx: CommandContext): Promise<number> {
         parseError = (e as { lines?: number }).lines !== undefined ? String((e as { lines: number }).lines) : '?';
       }
     })();
-    const report = await importRoster(app.ports, lines, {
-      onProgress: io.interactive ? (done) => process.stderr.write(`\r${io.t.message('ROSTER.PROGRESS', { done })}`) : undefined,
-    } as Parameters<typeof importRoster>[2]);
+    // A progress line only on a terminal; a pipe or a log file gets the summary alone.
+    const progress = io.interactive ? { onProgress: (done: number) => { process.stderr.write(`\r${io.t.message('ROSTER.PROGRESS', { done })}`); } } : {};
+    const report = await importRoster(app.ports, lines, progress);
     if (io.interactive) process.stderr.write('\n');
     const errors = [...report.errors, ...badRows.map((b) => ({ ...b, params: {} }))].sort((a, b) => a.line - b.line);
     for (const e of errors) io.err(io.t.message('ROSTER.LINE_ERROR', { line: e.line, reason: io.t.message(e.code, e.params) }));

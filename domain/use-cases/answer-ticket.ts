@@ -5,6 +5,7 @@ import { isCaseId } from '../requests/case-id.ts';
 import { officerActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { lifecycles } from './lifecycle-for.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { replyRecipient } from '../requests/reply-recipient.ts';
 
 export type AnswerCode = 'ANSWER.NOT_AN_OFFICER' | 'ANSWER.NOT_FOUND' | 'ANSWER.EMPTY' | 'ANSWER.NOT_OPEN';
 
@@ -33,7 +34,7 @@ export async function answerTicket(p: DeskPorts, cmd: { ticketId: string; office
     await p.audit.append({ actor, action: 'ticket.answer', subject: ticket.id, outcome: next.value }, tx);
     await p.notifier.enqueue({
       dedupeKey: `answer:${ticket.id}:${ticket.version}`, channel: ticket.channel,
-      recipient: ticket.channel === 'telegram' ? (ticket.details['telegramChatId'] ?? ticket.applicant.email) : ticket.applicant.email,
+      recipient: replyRecipient(ticket),
       template: 'ticket-answered', model: { ticketId: ticket.id, answer }, caseId: ticket.id,
     }, tx);
     return ok({ ticketId: ticket.id });

@@ -6,6 +6,7 @@ import type { Decision, DecisionOutcome } from '../requests/case-record.ts';
 import { officerActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { lifecycles } from './lifecycle-for.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { replyRecipient } from '../requests/reply-recipient.ts';
 
 export interface DecideCommand {
   readonly requestId: string;
@@ -73,7 +74,7 @@ export async function decideRequest(p: DeskPorts, cmd: DecideCommand): Promise<R
     await p.notifier.enqueue({
       dedupeKey: `decision:${req.id}:${req.reviewRound}`,
       channel: req.channel,
-      recipient: req.channel === 'email' ? req.applicant.email : (req.details['telegramChatId'] ?? req.applicant.email),
+      recipient: replyRecipient(req),
       template: `decision-${cmd.outcome}`,
       model: { requestId: req.id, kind: req.kind, outcome: cmd.outcome, reasons, note: decision.note },
       caseId: req.id,

@@ -1,5 +1,4 @@
 import { ok, refuse, type Result } from '../shared/result.ts';
-import { parseNik } from '../identity/nik.ts';
 import { normaliseEmail } from '../shared/email.ts';
 import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
 import { defaultUses, isCertificateType, isCertificateUse, type CertificateType, type CertificateUse } from '../certificates/certificate.ts';
@@ -8,6 +7,7 @@ import type { CheckResult } from '../requests/case-record.ts';
 import { allPass, verifyIssuance } from '../issuance/verification.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { gatherIdentityFacts, matchedPerson } from './identity-facts.ts';
 
 export type { IncomingDocument, RefusedDocument } from './incoming-documents.ts';
 import type { ReplyContext } from '../ports/notifier.ts';
@@ -59,9 +59,7 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
 
   const nip = input.nip?.replace(/\s+/g, '') || null;
   const nik = input.nik?.replace(/\s+/g, '') || null;
-  const rosterEntry = nip ? await p.roster.findByNip(nip) : await p.roster.findByEmail(email);
-  const nikLookup = nik && parseNik(nik).ok ? p.hasher.nikLookup(nik) : null;
-  const outsiderPermitted = nikLookup !== null && !rosterEntry && (await p.permits.isPermitted(email, nikLookup));
+  const facts = await gatherIdentityFacts(p, { email, nik, nip });
   const now = p.clock.now();
   const at = now.toISOString();
 
@@ -70,11 +68,10 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
     // Files are written concurrently: each waits on its own fsync, and the rows join the same transaction.
     const stored = await Promise.all(accepted.map((doc) => p.vault.store({ requestId, kind: doc.kind, bytes: doc.bytes, mediaType: doc.mediaType }, tx)));
     const checks = verifyIssuance({
-      email, nik, nip, documents: stored, rosterEntry, nikLookup, outsiderPermitted, officialDomains: p.settings.officialDomains,
+      email, nik, nip, documents: stored, ...facts, officialDomains: p.settings.officialDomains,
     });
     const status = allPass(checks) ? 'pending_review' as const : 'incomplete' as const;
-    // Only a roster match makes the request that person's: a NIP alone could be anyone's (Pasal 16(4)).
-    const person = checks.some((c) => c.rule === 'roster' && c.pass) ? rosterEntry : null;
+    const person = matchedPerson(facts, checks);
     await p.cases.create({
       id: requestId, kind: 'issuance', status, channel: input.channel,
       applicant: { personId: person?.personId ?? null, nip, email, name: person?.name ?? (input.name?.trim() || email) },

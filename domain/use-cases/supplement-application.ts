@@ -1,13 +1,14 @@
 import { ok, refuse, type Result } from '../shared/result.ts';
 import { normaliseEmail } from '../shared/email.ts';
-import { parseNik } from '../identity/nik.ts';
-import type { CheckResult } from '../requests/case-record.ts';
 import type { ReplyContext } from '../ports/notifier.ts';
 import { allPass, verifyIssuance } from '../issuance/verification.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { issuanceLifecycle } from '../issuance/lifecycle.ts';
-import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
+import { sortIncomingDocuments, type IncomingDocument } from './incoming-documents.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import type { ApplicationOutcome } from './submit-application.ts';
+import { gatherIdentityFacts, matchedPerson } from './identity-facts.ts';
+import { replyRecipient } from '../requests/reply-recipient.ts';
 
 export interface SupplementInput {
   readonly requestId: string;
@@ -21,12 +22,8 @@ export interface SupplementInput {
   readonly acknowledge?: boolean;
 }
 
-export interface SupplementOutcome {
-  readonly requestId: string;
-  readonly status: 'incomplete' | 'pending_review';
-  readonly checks: readonly CheckResult[];
-  readonly refusedDocuments: readonly RefusedDocument[];
-}
+/** The same as for a new application: where the request now stands and what is still missing. */
+export type SupplementOutcome = ApplicationOutcome;
 
 export type SupplementCode = 'SUPPLEMENT.NOT_FOUND' | 'SUPPLEMENT.NOT_APPLICANT' | 'SUPPLEMENT.NOT_WAITING';
 
@@ -52,12 +49,11 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
     const givenNik = input.nik?.replace(/\s+/g, '') || null;
     const nik = givenNik ?? (await p.cases.applicantNik(req.id, tx));
     const nip = input.nip?.replace(/\s+/g, '') || req.applicant.nip;
-    const rosterEntry = nip ? await p.roster.findByNip(nip, tx) : await p.roster.findByEmail(email, tx);
-    const nikLookup = nik && parseNik(nik).ok ? p.hasher.nikLookup(nik) : null;
-    const outsiderPermitted = nikLookup !== null && !rosterEntry && (await p.permits.isPermitted(email, nikLookup, tx));
+    const facts = await gatherIdentityFacts(p, { email, nik, nip }, tx);
     const checks = verifyIssuance({
-      email, nik, nip, documents: [...before, ...stored], rosterEntry, nikLookup, outsiderPermitted, officialDomains: p.settings.officialDomains,
+      email, nik, nip, documents: [...before, ...stored], ...facts, officialDomains: p.settings.officialDomains,
     });
+    const person = matchedPerson(facts, checks);
     const complete = allPass(checks);
     const next = complete ? issuanceLifecycle.next(req.status, 'complete') : null;
     const status = next?.ok ? next.value : req.status;
@@ -66,13 +62,13 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
     }, tx);
     if (!changed) return refuse('SUPPLEMENT.NOT_WAITING', { requestId: req.id, status: req.status });
     await p.audit.append({
-      actor: checks.some((c) => c.rule === 'roster' && c.pass) && rosterEntry ? personActor(rosterEntry.personId) : SYSTEM_ACTOR, action: 'request.supplement', subject: req.id,
+      actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'request.supplement', subject: req.id,
       outcome: status, evidence: stored.map((d) => d.sha256),
     }, tx);
     const missing = checks.filter((c) => !c.pass).map((c) => ({ rule: c.rule, code: c.code, params: c.params }));
     if (input.acknowledge !== false) await p.notifier.enqueue({
       dedupeKey: `supplement:${req.id}:${req.version}`, channel: req.channel,
-      recipient: req.channel === 'telegram' ? (req.details['telegramChatId'] ?? email) : email,
+      recipient: replyRecipient(req),
       template: complete ? 'application-received' : 'application-incomplete',
       model: { requestId: req.id, missing, refusedDocuments: refused }, caseId: req.id,
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),

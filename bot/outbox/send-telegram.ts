@@ -26,6 +26,15 @@ function keyboardFor(t: Templates, template: string, model: Record<string, unkno
   return {};
 }
 
+function parseModel(json: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(json);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Sends the Telegram rows of the outbox (decisions for bot applicants, officer alerts) as `TG.<template>`
  * messages. Like the mail sender: claimed before sending, retried with backoff, final on a 4xx.
@@ -37,10 +46,13 @@ export async function drainTelegramOutbox(ds: DataSource, api: Api, t: Templates
     where: { channel: 'telegram', status: In(['pending']), nextAttemptAt: LessThanOrEqual(now().toISOString()) }, order: { createdAt: 'ASC' }, take: 100,
   });
   for (const row of due) {
-    const code = `TG.${row.template}`;
+    const model = parseModel(row.model);
+    if (!model) { await update(row.id, { status: 'failed', lastError: 'bad-model' }); report.failed++; continue; }
+    // A kind may word a message its own way (an approved revocation has no agreement to read).
+    const kindCode = `TG.${row.template}.${String(model['kind'] ?? '')}`;
+    const code = t.has(kindCode) ? kindCode : `TG.${row.template}`;
     if (!t.has(code)) { await update(row.id, { status: 'failed', lastError: 'no-template' }); report.failed++; continue; }
     try {
-      const model = JSON.parse(row.model) as Record<string, unknown>;
       await api.sendMessage(row.recipient, t.message(code, paramsOf(t, model)), keyboardFor(t, row.template, model));
       await update(row.id, { status: 'sent', sentAt: now().toISOString(), attempts: row.attempts + 1 });
       report.sent++;

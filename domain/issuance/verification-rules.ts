@@ -12,3 +12,15 @@
 export const RULE_CODES = ['cover_letter', 'recommendation', 'official_email', 'ktp_scan', 'identity', 'roster'] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 export const isRuleCode = (s: string): s is RuleCode => (RULE_CODES as readonly string[]).includes(s);
+
+/**
+ * The items of a revocation (Pasal 18): the certificate is the asker's (`certificate_owner`, 18(1)) and,
+ * for a lost, damaged or inaccessible key, the report to the authorities (`police_report`) and the owner's
+ * statement acknowledged by the superior (`owner_statement`, 18(3)).
+ */
+export const REVOCATION_RULE_CODES = ['certificate_owner', 'police_report', 'owner_statement'] as const;
+export type RevocationRuleCode = (typeof REVOCATION_RULE_CODES)[number];
+
+/** Every item any request kind checks; a renewal reuses issuance items (Pasal 17). */
+export const ALL_RULE_CODES = [...RULE_CODES, ...REVOCATION_RULE_CODES] as const;
+export type AnyRuleCode = RuleCode | RevocationRuleCode;

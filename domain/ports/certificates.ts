@@ -1,5 +1,6 @@
 import type { TransactionHandle } from './transaction.ts';
 import type { CertificateState } from '../certificates/certificate.ts';
+import type { RevocationReasonCode } from './certificate-authority.ts';
 
 /** An issued certificate as the register keeps it: non-personal fields only (the file is in the vault). */
 export interface CertificateRecord {
@@ -23,4 +24,9 @@ export interface CertificateRegister {
   findByRequest(requestId: string, tx?: TransactionHandle): Promise<CertificateRecord | null>;
   /** Sets a delivery milestone only if it is still empty; false when it was already set. */
   setMilestone(id: string, field: 'deliveredAt' | 'receiptConfirmedAt', at: string, tx: TransactionHandle): Promise<boolean>;
+  get(id: string, tx?: TransactionHandle): Promise<CertificateRecord | null>;
+  /** The owner's certificates, newest expiry first (renewal and revocation pick from these). */
+  listByOwner(personId: string, tx?: TransactionHandle): Promise<CertificateRecord[]>;
+  /** Marks an active certificate revoked; false when it was not active any more (revoked twice, expired). */
+  markRevoked(id: string, at: string, reason: RevocationReasonCode, tx: TransactionHandle): Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import type { Params } from '../shared/result.ts';
 import type { CaseKind, Channel } from './case-kind.ts';
 import type { CaseStatus } from './request-status.ts';
 import type { CertificateType, CertificateUse } from '../certificates/certificate.ts';
-import type { RuleCode } from '../issuance/verification-rules.ts';
+import type { AnyRuleCode } from '../issuance/verification-rules.ts';
 
 /** Who asked. Personal fields stay out of logs and audit rows; the NIK is not here at all (storage keeps it encrypted). */
 export interface Applicant {
@@ -14,7 +14,7 @@ export interface Applicant {
 
 /** One verification item with its outcome and, when it fails, the refusal code that explains it. */
 export interface CheckResult {
-  readonly rule: RuleCode;
+  readonly rule: AnyRuleCode;
   readonly pass: boolean;
   readonly code: string;
   readonly params: Params;
@@ -53,4 +53,4 @@ export interface CaseRecord {
   readonly decision: Decision | null;
 }
 
-export const failedRules = (checks: readonly CheckResult[]): RuleCode[] => checks.filter((c) => !c.pass).map((c) => c.rule);
+export const failedRules = (checks: readonly CheckResult[]): AnyRuleCode[] => checks.filter((c) => !c.pass).map((c) => c.rule);

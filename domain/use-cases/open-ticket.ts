@@ -4,6 +4,8 @@ import type { Channel, TicketKind } from '../requests/case-kind.ts';
 import type { ReplyContext } from '../ports/notifier.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import type { TransactionHandle } from '../ports/transaction.ts';
+import type { RosterPerson } from '../roster/roster-person.ts';
 
 export interface TicketInput {
   readonly kind: TicketKind;
@@ -31,27 +33,38 @@ export interface TicketOutcome {
 export async function openTicket(p: DeskPorts, input: TicketInput): Promise<Result<TicketOutcome, never>> {
   const email = normaliseEmail(input.email);
   const person = email ? await p.roster.findByEmail(email) : null;
+  const ticketId = await p.uow.run((tx) => createTicket(p, tx, { ...input, email }, person));
+  return ok({ ticketId });
+}
+
+/**
+ * Writes a ticket inside the caller's transaction: for use cases that open one as part of their own
+ * work (a lost-key revocation is also an incident, Pasal 24(3)a), so both commit or neither does.
+ */
+export async function createTicket(
+  p: DeskPorts, tx: TransactionHandle, input: TicketInput & { readonly details?: Readonly<Record<string, string>> }, person: RosterPerson | null,
+): Promise<string> {
+  const email = normaliseEmail(input.email);
   const now = p.clock.now();
   const at = now.toISOString();
   const subject = input.subject.replace(/\s+/g, ' ').trim().slice(0, 200);
-  const ticketId = await p.uow.run(async (tx) => {
-    const id = await p.cases.nextId(input.kind, now.getUTCFullYear(), tx);
-    await p.cases.create({
-      id, kind: input.kind, status: 'open', channel: input.channel,
-      applicant: { personId: person?.personId ?? null, nip: person?.nip ?? null, email, name: person?.name ?? email },
-      applicantNik: null, certificateType: null, uses: [],
-      details: { subject, ...(input.telegramChatId ? { telegramChatId: input.telegramChatId } : {}), ...(input.unclassified ? { unclassified: 'yes' } : {}) },
-      checks: [], reviewRound: 0, createdAt: at,
-    }, tx);
-    await p.audit.append({ actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'ticket.open', subject: id, outcome: input.kind }, tx);
-    if (input.acknowledge !== false) await p.notifier.enqueue({
-      dedupeKey: `received:${id}`, channel: input.channel,
-      recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
-      template: input.unclassified ? 'desk-capabilities' : 'ticket-received',
-      model: { ticketId: id, kind: input.kind }, caseId: id,
-      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
-    }, tx);
-    return id;
-  });
-  return ok({ ticketId });
+  const id = await p.cases.nextId(input.kind, now.getUTCFullYear(), tx);
+  await p.cases.create({
+    id, kind: input.kind, status: 'open', channel: input.channel,
+    applicant: { personId: person?.personId ?? null, nip: person?.nip ?? null, email, name: person?.name ?? email },
+    applicantNik: null, certificateType: null, uses: [],
+    details: {
+      ...input.details, subject, ...(input.telegramChatId ? { telegramChatId: input.telegramChatId } : {}), ...(input.unclassified ? { unclassified: 'yes' } : {}),
+    },
+    checks: [], reviewRound: 0, createdAt: at,
+  }, tx);
+  await p.audit.append({ actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'ticket.open', subject: id, outcome: input.kind }, tx);
+  if (input.acknowledge !== false) await p.notifier.enqueue({
+    dedupeKey: `received:${id}`, channel: input.channel,
+    recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
+    template: input.unclassified ? 'desk-capabilities' : 'ticket-received',
+    model: { ticketId: id, kind: input.kind }, caseId: id,
+    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+  }, tx);
+  return id;
 }

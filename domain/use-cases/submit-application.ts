@@ -76,7 +76,11 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
       id: requestId, kind: 'issuance', status, channel: input.channel,
       applicant: { personId: person?.personId ?? null, nip, email, name: person?.name ?? (input.name?.trim() || email) },
       applicantNik: nik, certificateType, uses,
-      details: input.telegramChatId ? { telegramChatId: input.telegramChatId } : {},
+      // What the certificate will say about the person's post, so a renewal can tell whether it changed (Pasal 17).
+      details: {
+        ...(input.telegramChatId ? { telegramChatId: input.telegramChatId } : {}),
+        ...(person ? { rosterAgency: person.agency, rosterPosition: person.position } : {}),
+      },
       checks, reviewRound: status === 'pending_review' ? 1 : 0, createdAt: at,
     }, tx);
     await p.audit.append({

@@ -4,6 +4,7 @@ import type { ReplyContext } from '../ports/notifier.ts';
 import { allPass, verifyIssuance } from '../issuance/verification.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { issuanceLifecycle } from '../issuance/lifecycle.ts';
+import { renewalLifecycle } from '../renewal/lifecycle.ts';
 import { sortIncomingDocuments, type IncomingDocument } from './incoming-documents.ts';
 import type { DeskPorts } from './desk-ports.ts';
 import type { ApplicationOutcome } from './submit-application.ts';
@@ -40,7 +41,9 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
 
   return p.uow.run(async (tx): Promise<Result<SupplementOutcome, SupplementCode>> => {
     const req = await p.cases.get(input.requestId, tx);
-    if (!req || req.kind !== 'issuance') return refuse('SUPPLEMENT.NOT_FOUND', { requestId: input.requestId });
+    // A renewal whose data changed asks for the same items as an application (Pasal 17), so it is completed the same way.
+    const supplementable = req?.kind === 'issuance' || (req?.kind === 'renewal' && req.details['dataChanged'] === 'yes');
+    if (!req || !supplementable) return refuse('SUPPLEMENT.NOT_FOUND', { requestId: input.requestId });
     if (req.applicant.email !== email) return refuse('SUPPLEMENT.NOT_APPLICANT', { requestId: req.id });
     if (req.status !== 'incomplete') return refuse('SUPPLEMENT.NOT_WAITING', { requestId: req.id, status: req.status });
 
@@ -55,7 +58,7 @@ export async function supplementApplication(p: DeskPorts, input: SupplementInput
     });
     const person = matchedPerson(facts, checks);
     const complete = allPass(checks);
-    const next = complete ? issuanceLifecycle.next(req.status, 'complete') : null;
+    const next = complete ? (req.kind === 'renewal' ? renewalLifecycle : issuanceLifecycle).next(req.status, 'complete') : null;
     const status = next?.ok ? next.value : req.status;
     const changed = await p.cases.change(req.id, req.version, {
       status, checks, updatedAt: now, ...(complete ? { reviewRound: req.reviewRound + 1 } : {}),

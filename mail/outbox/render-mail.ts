@@ -4,8 +4,9 @@ import type { Params } from '../../domain/shared/result.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import { isCaseId, type CasePrefix } from '../../domain/requests/case-id.ts';
 import { REQUEST_KINDS, TICKET_KINDS, type RequestKind, type TicketKind } from '../../domain/requests/case-kind.ts';
-import { RULE_CODES, type RuleCode } from '../../domain/issuance/verification-rules.ts';
+import { ALL_RULE_CODES, type AnyRuleCode } from '../../domain/issuance/verification-rules.ts';
 import { daysLeft } from '../../domain/certificates/reminders.ts';
+import { REVOCATION_GROUNDS } from '../../domain/revocation/revocation-grounds.ts';
 
 /** One e-mail, ready for the transport. */
 export interface RenderedMail {
@@ -24,7 +25,7 @@ interface Addressed {
 /** A verification item that failed (Pasal 15(2)), with the Indonesian explanation of its refusal code. */
 interface MissingItemView {
   readonly number: number;
-  readonly rule: RuleCode;
+  readonly rule: AnyRuleCode;
   readonly label: string;
   readonly explanation: string;
 }
@@ -94,6 +95,25 @@ interface TicketReceivedView extends Addressed {
 interface TicketAnsweredView extends Addressed {
   readonly ticketId: string;
   readonly answer: string;
+}
+
+interface RevocationReceivedView extends Addressed {
+  readonly requestId: string;
+  readonly serial: string;
+  readonly groundLabel: string;
+  readonly missing: readonly MissingItemView[];
+  readonly hasMissing: boolean;
+  readonly refusedDocuments: readonly RefusedFileView[];
+  readonly hasRefused: boolean;
+  readonly incidentId: string;
+  readonly hasIncident: boolean;
+  readonly reapply: boolean;
+}
+
+interface RevocationCompletedView extends Addressed {
+  readonly requestId: string;
+  readonly serial: string;
+  readonly revokedAt: string;
 }
 
 interface DeskCapabilitiesView extends Addressed {
@@ -234,7 +254,7 @@ function reasonText(t: Templates, reason: string): string {
 
 function missingItems(t: Templates, m: ModelReader, options: { min?: number; max?: number }): MissingItemView[] {
   return m.list('missing', (item, i) => {
-    const rule = item.oneOf('rule', RULE_CODES);
+    const rule = item.oneOf('rule', ALL_RULE_CODES);
     return { number: i + 1, rule, label: t.message(`MAIL.RULE.${rule}`), explanation: explainItem(t, item) };
   }, options);
 }
@@ -359,6 +379,33 @@ const BUILDERS = {
   'desk-capabilities': (_t, m): Built<DeskCapabilitiesView> => {
     const ticketId = m.caseId('ticketId', 'TK');
     return { subject: { ticketId }, view: { ticketId, name: personName(m.optionalText('name')) } };
+  },
+  /** Pasal 18: a revocation recorded, what it still needs (18(3)) and the incident it also is (24(3)). */
+  'revocation-received': (t, m): Built<RevocationReceivedView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    const serial = oneLine(m.text('serial', { nonEmpty: true }), 80);
+    const ground = m.oneOf('ground', REVOCATION_GROUNDS);
+    const incident = m.optionalText('incidentId');
+    if (incident !== '' && !(isCaseId(incident) && incident.startsWith('TK-'))) m.fail('incidentId', 'empty or a case id such as TK-2026-000123');
+    const missing = missingItems(t, m, {});
+    const refusedDocuments = refusedFiles(t, m);
+    return {
+      subject: { requestId, serial },
+      view: {
+        requestId, serial, groundLabel: t.message(`GROUND.${ground}`), name: personName(m.optionalText('name')),
+        missing, hasMissing: missing.length > 0, refusedDocuments, hasRefused: refusedDocuments.length > 0,
+        incidentId: incident, hasIncident: incident !== '', reapply: m.oneOf('reapply', ['yes', 'no']) === 'yes',
+      },
+    };
+  },
+  'revocation-completed': (_t, m): Built<RevocationCompletedView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    const serial = oneLine(m.text('serial', { nonEmpty: true }), 80);
+    const at = new Date(m.text('revokedAt'));
+    if (!Number.isFinite(at.getTime())) m.fail('revokedAt', 'an ISO 8601 time');
+    m.oneOf('ground', REVOCATION_GROUNDS);
+    const revokedAt = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    return { subject: { requestId, serial }, view: { requestId, serial, revokedAt, name: personName(m.optionalText('name')) } };
   },
   /** Pasal 17(2). Days left are counted from when the sweep queued it (`asOf`), not from when it is read. */
   'reminder-expiry': (_t, m): Built<ReminderExpiryView> => {

@@ -26,5 +26,16 @@ export function createCertificateRegister(ds: DataSource): CertificateRegister {
       const res = await repo(tx).update({ id, [field]: IsNull() }, { [field]: at });
       return (res.affected ?? 0) === 1;
     },
+    async get(id, tx) {
+      const r = await repo(tx).findOneBy({ id });
+      return r ? toRecord(r) : null;
+    },
+    async listByOwner(personId, tx) {
+      return (await repo(tx).find({ where: { ownerPersonId: personId }, order: { notAfter: 'DESC', id: 'ASC' }, take: 50 })).map(toRecord);
+    },
+    async markRevoked(id, at, reason, tx) {
+      const res = await repo(tx).update({ id, state: 'active' }, { state: 'revoked', revokedAt: at, revocationReason: reason });
+      return (res.affected ?? 0) === 1;
+    },
   };
 }

@@ -172,11 +172,14 @@ describe('submitApplication (Pasal 15)', () => {
     expect(desk.state.case(r.value.requestId)?.applicant).toEqual({ personId: null, nip: null, email: outsider.email, name: 'Konsultan TI' });
   });
 
-  it('answers a Telegram application in its chat and remembers the chat', async () => {
+  it('answers a Telegram application in its chat and remembers the chat, and the post the certificate is for', async () => {
     const desk = deskWithRoster();
     const r = await submitApplication(desk.ports, application({ channel: 'telegram', telegramChatId: '424242' }));
     if (!r.ok) throw new Error(r.code);
-    expect(desk.state.case(r.value.requestId)?.details).toEqual({ telegramChatId: '424242' });
+    // Agency and position as the roster has them, so a renewal can tell whether they changed (Pasal 17).
+    expect(desk.state.case(r.value.requestId)?.details).toEqual({
+      telegramChatId: '424242', rosterAgency: 'Dinas Komunikasi dan Informatika', rosterPosition: 'Pranata Komputer',
+    });
     expect(desk.state.notifications[0]).toMatchObject({ channel: 'telegram', recipient: '424242' });
   });
 

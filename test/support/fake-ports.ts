@@ -580,6 +580,14 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
       certificateRows[i] = { ...certificateRows[i]!, [field]: at };
       return true;
     },
+    get: async (id) => certificateRows.find((c) => c.id === id) ?? null,
+    listByOwner: async (personId) => certificateRows.filter((c) => c.ownerPersonId === personId).sort((a, b) => b.notAfter.localeCompare(a.notAfter)),
+    async markRevoked(id) {
+      const i = certificateRows.findIndex((c) => c.id === id && c.state === 'active');
+      if (i < 0) return false;
+      certificateRows[i] = { ...certificateRows[i]!, state: 'revoked' };
+      return true;
+    },
   };
 
   const { settings, now: _now, ...portOverrides } = overrides;

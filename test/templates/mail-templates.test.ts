@@ -6,7 +6,7 @@ import { MAIL_TEMPLATES, renderMail, type MailTemplate, type RenderedMail } from
 import { classifyKind } from '../../mail/understanding/classify-kind.ts';
 import { isRaError } from '../../domain/shared/ra-error.ts';
 import { CASE_KINDS, type CaseKind } from '../../domain/requests/case-kind.ts';
-import { RULE_CODES } from '../../domain/issuance/verification-rules.ts';
+import { ALL_RULE_CODES } from '../../domain/issuance/verification-rules.ts';
 import type { Params } from '../../domain/shared/result.ts';
 import type { Notification } from '../../domain/ports/notifier.ts';
 import { submitApplication, type ApplicationInput } from '../../domain/use-cases/submit-application.ts';
@@ -114,6 +114,22 @@ const SAMPLES: readonly Sample[] = [
   { title: 'Telegram binding code', template: 'otp-code', tag: null, model: { code: '482913', name: 'Siti Aminah' } },
   { title: 'subscriber agreement', template: 'subscriber-agreement', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123' } },
   { title: 'agreement accepted', template: 'agreement-accepted', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123' } },
+  {
+    title: 'lost key, evidence missing', template: 'revocation-received', tag: 'OP-2026-000124',
+    model: {
+      requestId: 'OP-2026-000124', serial: '4F1A9C2B7D', ground: 'lost', incidentId: 'TK-2026-000049', reapply: 'yes', name: 'Siti Aminah',
+      missing: [{ rule: 'police_report', code: 'VERIFY.POLICE_REPORT_MISSING', params: {} }, { rule: 'owner_statement', code: 'VERIFY.OWNER_STATEMENT_MISSING', params: {} }],
+      refusedDocuments: [],
+    },
+  },
+  {
+    title: 'moved to another city, complete', template: 'revocation-received', tag: 'OP-2026-000125',
+    model: { requestId: 'OP-2026-000125', serial: '4F1A9C2B7E', ground: 'moved_retired', incidentId: '', reapply: 'no', missing: [], refusedDocuments: [] },
+  },
+  {
+    title: 'revoked', template: 'revocation-completed', tag: 'OP-2026-000124',
+    model: { requestId: 'OP-2026-000124', serial: '4F1A9C2B7D', ground: 'lost', revokedAt: '2026-11-25T03:04:05.000Z', name: 'Siti Aminah' },
+  },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 
@@ -475,7 +491,7 @@ describe('template files and labels', () => {
     expect(keys.sort()).toEqual([
       ...MAIL_TEMPLATES.map((name) => `MAIL.SUBJECT.${name}`),
       ...CASE_KINDS.map((kind) => `MAIL.KIND.${kind}`),
-      ...RULE_CODES.map((rule) => `MAIL.RULE.${rule}`),
+      ...ALL_RULE_CODES.map((rule) => `MAIL.RULE.${rule}`),
       'MAIL.UNNAMED_FILE',
     ].sort());
   });

@@ -14,10 +14,21 @@ export type ChatStep =
   | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident' }
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
-  | { readonly step: 'await_csr'; readonly requestId: string };
+  | { readonly step: 'await_csr'; readonly requestId: string }
+  | { readonly step: 'renew_nik'; readonly requestId: string }
+  | { readonly step: 'renew_docs'; readonly requestId: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
+  | { readonly step: 'revoke_note'; readonly certificateId: string }
+  | { readonly step: 'revoke_docs'; readonly certificateId: string; readonly ground: string; readonly docs: readonly EvidenceDoc[] };
 
 export interface UploadedDoc {
   readonly kind: 'cover_letter' | 'recommendation' | 'ktp_scan';
+  readonly fileId: string;
+  readonly filename: string;
+}
+
+/** A file of Pasal 18(3) sent for a revocation. */
+export interface EvidenceDoc {
+  readonly kind: 'police_report' | 'owner_statement';
   readonly fileId: string;
   readonly filename: string;
 }

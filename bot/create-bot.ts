@@ -12,6 +12,9 @@ import { officer } from './features/officer.ts';
 import { agreement } from './features/agreement.ts';
 import { delivery } from './features/delivery.ts';
 import { unhandled } from './features/unhandled.ts';
+import { renew } from './features/renew.ts';
+import { revoke } from './features/revoke.ts';
+import { officerRevocation } from './features/officer-revocation.ts';
 
 export interface BotOptions {
   readonly token: string;
@@ -34,7 +37,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
     o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
     await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
   });
-  guarded.use(start, secretsGuard, apply, asnMenu, agreement, delivery, officer, unhandled);
+  guarded.use(start, secretsGuard, apply, renew, revoke, asnMenu, agreement, delivery, officer, officerRevocation, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

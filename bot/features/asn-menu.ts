@@ -19,12 +19,6 @@ asnMenu.callbackQuery('menu:guide', async (ctx) => {
   await ctx.reply(ctx.say('BOT.GUIDE'));
 });
 
-asnMenu.callbackQuery(/^menu:(renew|revoke)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  // Renewal and revocation need the certificate lifecycle (issue 5); say so rather than pretend.
-  await ctx.reply(ctx.say('BOT.NOT_YET', { what: ctx.say(ctx.match[1] === 'renew' ? 'BOT.MENU_RENEW' : 'BOT.MENU_REVOKE') }));
-});
-
 asnMenu.callbackQuery(/^menu:(help|complaint|incident)$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   const kind = ctx.match[1] as 'help' | 'complaint' | 'incident';

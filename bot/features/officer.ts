@@ -3,11 +3,11 @@ import type { BotContext } from '../context.ts';
 import { decideRequest } from '../../domain/use-cases/decide-request.ts';
 import { answerTicket } from '../../domain/use-cases/answer-ticket.ts';
 import { isTicketKind } from '../../domain/requests/case-kind.ts';
-import { officerActor, SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
-import { isTelegramId } from '../../domain/people/officer.ts';
 import { findCaseId, isCaseId } from '../../domain/requests/case-id.ts';
 import { REQUEST_STATUSES } from '../../domain/requests/request-status.ts';
 import type { DecisionOutcome } from '../../domain/requests/case-record.ts';
+import { forwardApprovedRevocation } from './officer-revocation.ts';
+import { refuseNonOfficer } from './officer-guard.ts';
 
 /** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. */
 const REASONS = ['REASON.DOCS_UNREADABLE', 'REASON.LETTER_UNSIGNED', 'REASON.DATA_MISMATCH', 'REASON.NOT_ELIGIBLE'] as const;
@@ -18,16 +18,6 @@ const REASONS = ['REASON.DOCS_UNREADABLE', 'REASON.LETTER_UNSIGNED', 'REASON.DAT
  */
 export const officer = new Composer<BotContext>();
 
-async function refuseNonOfficer(ctx: BotContext, action: string): Promise<boolean> {
-  if (ctx.officer && ctx.officer.role !== 'agency_admin') return false;
-  const id = String(ctx.from?.id ?? '');
-  const actor = isTelegramId(id) ? officerActor(id) : SYSTEM_ACTOR;
-  await ctx.desk.ports.uow.run((tx) => ctx.desk.ports.audit.append({ actor, action, subject: 'officer_tools', outcome: 'refused:NOT_AN_OFFICER' }, tx));
-  // A crafted callback may carry an id Telegram will not let us answer; the refusal is said in the chat anyway.
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.say('DECISION.NOT_AN_OFFICER'), show_alert: true }).catch(() => undefined);
-  await ctx.reply(ctx.say('DECISION.NOT_AN_OFFICER'));
-  return true;
-}
 
 officer.command('antrian', async (ctx) => {
   if (await refuseNonOfficer(ctx, 'officer.queue')) return;
@@ -64,18 +54,34 @@ officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   const lines = c.checks.map((k) => `${k.pass ? '✅' : '❌'} ${ctx.say(`MAIL.RULE.${k.rule}`)}${k.pass ? '' : ` — ${ctx.say(k.code, k.params)}`}`);
   const k = new InlineKeyboard();
   if (c.status === 'pending_review') k.text(ctx.say('BOT.BTN_APPROVE'), `dec:approve:${c.id}`).text(ctx.say('BOT.BTN_REJECT'), `dec:reject:${c.id}`).row().text(ctx.say('BOT.BTN_RETURN'), `dec:return:${c.id}`);
-  await ctx.reply(ctx.say('BOT.REQUEST_CARD', { id: c.id, name: c.applicant.name, nip: c.applicant.nip ?? '-', status: ctx.say(`BOT.STATUS_${c.status}`) }) + `\n${lines.join('\n')}`, { reply_markup: k });
+  if (c.kind === 'revocation' && c.status === 'submitted_to_ca') k.text(ctx.say('BOT.BTN_REVOKED_AT_BSRE'), `rvok:${c.id}`);
+  await ctx.reply(ctx.say('BOT.REQUEST_CARD', { id: c.id, name: c.applicant.name, nip: c.applicant.nip ?? '-', status: ctx.say(`BOT.STATUS_${c.status}`) })
+    + requestFacts(ctx, c.kind, c.details) + `\n${lines.join('\n')}`, { reply_markup: k });
   for (const d of await ctx.desk.ports.vault.list(c.id)) {
     if (d.kind === 'original_message') continue;
     const bytes = await ctx.desk.ports.vault.read(d.id, c.id);
     const ext = d.mediaType === 'application/pdf' ? 'pdf' : d.mediaType === 'image/png' ? 'png' : 'jpg';
-    await ctx.replyWithDocument(new InputFile(Buffer.from(bytes), `${c.id}-${d.kind}.${ext}`), { caption: ctx.say(`MAIL.RULE.${d.kind === 'ktp_scan' ? 'ktp_scan' : d.kind === 'cover_letter' ? 'cover_letter' : 'recommendation'}`) });
+    const caption = ctx.desk.t.has(`MAIL.RULE.${d.kind}`) ? ctx.say(`MAIL.RULE.${d.kind}`) : d.kind;
+    await ctx.replyWithDocument(new InputFile(Buffer.from(bytes), `${c.id}-${d.kind}.${ext}`), { caption });
   }
 });
+
+/** What a renewal or revocation is about: the certificate, and why it is revoked (Pasal 17, 18). */
+function requestFacts(ctx: BotContext, kind: string, details: Readonly<Record<string, string>>): string {
+  if (kind === 'revocation') {
+    const ground = details['ground'] ?? 'other';
+    return `\n${ctx.say('BOT.CARD_REVOCATION', { serial: details['serial'] ?? '-', ground: ctx.desk.t.has(`GROUND.${ground}`) ? ctx.say(`GROUND.${ground}`) : ground })}`
+      + (details['note'] ? `\n${ctx.say('BOT.CARD_NOTE', { note: details['note'] })}` : '')
+      + (details['incidentId'] ? `\n${ctx.say('BOT.CARD_INCIDENT', { id: details['incidentId'] })}` : '');
+  }
+  if (kind === 'renewal') return `\n${ctx.say(details['dataChanged'] === 'yes' ? 'BOT.CARD_RENEWAL_CHANGED' : 'BOT.CARD_RENEWAL', { serial: details['renewsSerial'] ?? '-' })}`;
+  return '';
+}
 
 async function decide(ctx: BotContext, requestId: string, outcome: DecisionOutcome, reasons: string[]): Promise<void> {
   const r = await decideRequest(ctx.desk.ports, { requestId, officerTelegramId: String(ctx.from!.id), outcome, reasons });
   await ctx.reply(r.ok ? ctx.say('BOT.DECIDED', { id: requestId, outcome: ctx.say(`BOT.OUTCOME_${outcome}`) }) : ctx.say(r.code, r.params));
+  if (r.ok && outcome === 'approve') await forwardApprovedRevocation(ctx, requestId);
 }
 
 officer.callbackQuery(/^dec:(approve|reject|return):(.+)$/, async (ctx) => {

@@ -9,6 +9,7 @@ import { createKeyRing } from '../../storage/crypto/keys.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
 import { createSandboxCa, initSandboxCa } from '../../storage/ca/sandbox-ca.ts';
 
 export interface BotHarness {
@@ -17,6 +18,8 @@ export interface BotHarness {
   readonly desk: StorageDesk;
   readonly errors: { name: string; updateId: number }[];
   readonly api: Api;
+  /** The sandbox CA the bot uses, when opened with `sandboxCa: true`. */
+  readonly ca: CertificateAuthority | null;
   /** The next message the bot sends to `chatId` (text), waiting for it. */
   reply(chatId: number, match?: RegExp): Promise<SettledCall>;
   /** The one-time code mailed for the last binding request. */
@@ -30,7 +33,7 @@ export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boole
   const desk = createTestDesk(db.ds, db.dataDir, options.clock ? { clock: options.clock } : {});
   await seedDesk(desk);
   const errors: { name: string; updateId: number }[] = [];
-  let ca = null;
+  let ca: CertificateAuthority | null = null;
   if (options.sandboxCa) {
     await initSandboxCa(db.dataDir);
     ca = createSandboxCa({ dataDir: db.dataDir });
@@ -38,7 +41,7 @@ export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boole
   const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e), ca });
   const runner: RunnerHandle = startPolling(bot);
   return {
-    tg, db, desk, errors, api: bot.api,
+    tg, db, desk, errors, api: bot.api, ca,
     reply: (chatId, match) => tg.waitForCall('sendMessage', (c) => Number(c.params['chat_id']) === chatId && (!match || match.test(String(c.params['text'])))),
     async lastCode() {
       const rows = await db.ds.getRepository(OutboxSchema).find({ where: { template: 'otp-code' }, order: { createdAt: 'DESC' }, take: 1 });

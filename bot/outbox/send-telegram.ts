@@ -18,10 +18,14 @@ function paramsOf(t: Templates, model: Record<string, unknown>): Params {
   return out;
 }
 
-/** Messages that lead to a next step carry its button (the agreement after an approval). */
+/** Messages that lead to a next step carry its button (the agreement after an approval, renewal after a reminder). */
 function keyboardFor(t: Templates, template: string, model: Record<string, unknown>): { reply_markup?: InlineKeyboard } {
   if (template === 'decision-approve' && (model['kind'] === 'issuance' || model['kind'] === 'renewal')) {
     return { reply_markup: new InlineKeyboard().text(t.message('BOT.BTN_READ_AGREEMENT'), `agr:${String(model['requestId'])}`) };
+  }
+  // Pasal 17(2): the reminder carries the one-tap renewal of the certificate it is about (bot/features/renew.ts).
+  if (template === 'reminder-expiry' && typeof model['certificateId'] === 'string') {
+    return { reply_markup: new InlineKeyboard().text(t.message('BOT.MENU_RENEW'), `renew:${model['certificateId']}`) };
   }
   return {};
 }

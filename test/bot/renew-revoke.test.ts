@@ -7,6 +7,8 @@ import { AuditSchema, RequestSchema } from '../../storage/entities/schemas.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { createTemplates } from '../../templates/catalog.ts';
 import { importRoster } from '../../domain/use-cases/import-roster.ts';
+import { sendReminders } from '../../domain/use-cases/send-reminders.ts';
+import { createReminderStore } from '../../storage/repositories/reminder-store.ts';
 
 /**
  * "Perpanjang" and "Cabut" in the bot (Pasal 17, 18), played through the Bot API emulator over HTTP:
@@ -73,6 +75,18 @@ describe('Perpanjang (Pasal 17)', () => {
     await drainTelegramOutbox(h.db.ds, h.api, createTemplates(), () => new Date());
     const approved = await h.reply(SITI, /DISETUJUI/);
     expect(JSON.stringify(approved.params['reply_markup'])).toContain(`agr:${id}`);
+  });
+
+  it('an expiry reminder on Telegram carries the one-tap Perpanjang for its certificate (Pasal 17(2))', async () => {
+    const { cert } = await sitiWithCertificate();
+    const issued = (await h.desk.ports.certificates.get(cert.certificateId))!;
+    const asOf = new Date(new Date(issued.notAfter).getTime() - 30 * 86_400_000 + 3_600_000);
+    const report = await sendReminders(h.desk.ports, createReminderStore(h.db.ds), { now: asOf });
+    expect(report.telegrams).toBe(1);
+    await drainTelegramOutbox(h.db.ds, h.api, createTemplates(), () => new Date());
+    await press(h.tg.user(SITI, { first_name: 'Siti' }), /berakhir pada/, `renew:${cert.certificateId}`);
+    const done = await h.reply(SITI, /Permohonan pembaruan OP-\d{4}-\d{6}/);
+    expect(String(done.params['text'])).toContain(cert.serial);
   });
 
   it('asks for the NIK and the letters again when the roster shows a new position, and deletes the NIK message', async () => {

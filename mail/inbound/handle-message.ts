@@ -9,6 +9,8 @@ import { submitApplication } from '../../domain/use-cases/submit-application.ts'
 import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
 import { acceptAgreement } from '../../domain/use-cases/accept-agreement.ts';
+import { supplementRevocation } from '../../domain/use-cases/supplement-revocation.ts';
+import { handleCertificateRequest } from './certificate-requests.ts';
 import { detectReplyCommand } from '../understanding/reply-keywords.ts';
 import type { IncomingDocument } from '../../domain/use-cases/incoming-documents.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
@@ -108,7 +110,12 @@ export async function handleInbound(
       await archive(existing.id);
       return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? 'agreement_accepted' : r.code, folder: 'processed' };
     }
-    if (existing?.kind === 'issuance' && existing.status === 'incomplete') {
+    if (existing?.kind === 'revocation' && existing.status === 'incomplete') {
+      const r = await supplementRevocation(ports, { requestId: existing.id, email: sender, documents, ...(replyTo ? { replyTo } : {}) });
+      await archive(existing.id);
+      return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? r.value.status : r.code, folder: 'processed' };
+    }
+    if ((existing?.kind === 'issuance' || existing?.kind === 'renewal') && existing.status === 'incomplete') {
       const r = await supplementApplication(ports, { requestId: existing.id, email: sender, nik: fields.nik, nip: fields.nip, documents, ...(replyTo ? { replyTo } : {}) });
       await archive(existing.id);
       return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? r.value.status : r.code, folder: 'processed' };
@@ -134,7 +141,11 @@ export async function handleInbound(
     }
     // An application we cannot even open (say, an unknown certificate type) becomes a help ticket so a person answers.
   }
-  // Renewal and revocation by mail are routed to officers as help tickets until their lifecycles land (issue 5).
+  if (kind.kind === 'renewal' || kind.kind === 'revocation') {
+    const r = await handleCertificateRequest(ports, tx, kind.kind, sender, msg, { documents, nik: fields.nik, replyTo });
+    if (r.caseId) await archive(r.caseId);
+    return r;
+  }
   const ticketKind = isTicketKind(kind.kind) ? kind.kind : 'help';
   const t = await openTicket(ports, {
     kind: ticketKind, channel: 'email', email: sender, subject: msg.subject,

@@ -110,6 +110,12 @@ interface RevocationReceivedView extends Addressed {
   readonly reapply: boolean;
 }
 
+interface RequestRefusedView extends Addressed {
+  readonly kindLabel: string;
+  readonly isRenewal: boolean;
+  readonly explanation: string;
+}
+
 interface RevocationCompletedView extends Addressed {
   readonly requestId: string;
   readonly serial: string;
@@ -397,6 +403,12 @@ const BUILDERS = {
         incidentId: incident, hasIncident: incident !== '', reapply: m.oneOf('reapply', ['yes', 'no']) === 'yes',
       },
     };
+  },
+  /** A renewal or revocation by mail the desk cannot act on, with the reason (Pasal 15(5) in spirit: always say why). */
+  'request-refused': (t, m): Built<RequestRefusedView> => {
+    const kind = m.oneOf('kind', ['renewal', 'revocation'] as const);
+    const kindLabel = t.message(`MAIL.KIND.${kind}`);
+    return { subject: { kindLabel }, view: { kindLabel, isRenewal: kind === 'renewal', explanation: explainItem(t, m), name: personName(m.optionalText('name')) } };
   },
   'revocation-completed': (_t, m): Built<RevocationCompletedView> => {
     const requestId = m.caseId('requestId', 'OP');

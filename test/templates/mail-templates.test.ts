@@ -130,6 +130,8 @@ const SAMPLES: readonly Sample[] = [
     title: 'revoked', template: 'revocation-completed', tag: 'OP-2026-000124',
     model: { requestId: 'OP-2026-000124', serial: '4F1A9C2B7D', ground: 'lost', revokedAt: '2026-11-25T03:04:05.000Z', name: 'Siti Aminah' },
   },
+  { title: 'renewal of an unknown certificate', template: 'request-refused', tag: null, model: { kind: 'renewal', code: 'RENEW.CERTIFICATE_UNKNOWN', params: {} } },
+  { title: 'revocation without a serial', template: 'request-refused', tag: null, model: { kind: 'revocation', code: 'MAIL.SERIAL_REQUIRED', params: {} } },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 

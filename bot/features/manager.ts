@@ -128,7 +128,7 @@ manager.callbackQuery(/^mgr:(yes|no)$/, async (ctx) => {
   // Checked again at the press: the presser may not be the one who asked, or may have been removed since.
   const actor = await asManager(ctx, action ? ACTION[action.kind] : 'manager.confirm');
   if (!actor) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   if (!action) return void (await ctx.reply(ctx.say('MANAGER.EXPIRED')));
   ctx.conversation = { step: 'idle' };

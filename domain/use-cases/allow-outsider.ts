@@ -53,10 +53,10 @@ export async function checkOutsider(p: DeskPorts, cmd: Omit<AllowOutsiderCommand
   if (!email.ok) return email;
   const nik = parseNik(cmd.nik);
   if (!nik.ok) return nik;
-  const name = cmd.name.trim().replace(/\s+/g, ' ').slice(0, MAX_TEXT);
-  if (!name) return refuse('OUTSIDER.NAME_MISSING');
   const reference = cmd.reference.trim().slice(0, MAX_TEXT);
   if (!reference) return refuse('OUTSIDER.REFERENCE_MISSING');
+  const name = cmd.name.trim().replace(/\s+/g, ' ').slice(0, MAX_TEXT);
+  if (!name) return refuse('OUTSIDER.NAME_MISSING');
   if (await p.roster.findByEmail(email.value)) return refuse('OUTSIDER.ON_ROSTER');
   if (await p.permits.findByEmail(email.value)) return refuse('OUTSIDER.ALREADY_PERMITTED');
   return ok({ email: email.value, maskedNik: maskNik(nik.value), name, reference });

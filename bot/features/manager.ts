@@ -43,6 +43,8 @@ export const allowOutsiderCommand = new Composer<BotContext>();
 allowOutsiderCommand.command('izinkan', async (ctx) => {
   await ctx.deleteMessage().catch(() => undefined);
   if (!(await asManager(ctx, ACTION.allow))) return;
+  // The confirmation shows a name, an address and a masked NIK: not for a group's members.
+  if (ctx.chat?.type !== 'private') return void (await ctx.reply(ctx.say('MANAGER.PRIVATE_ONLY')));
   const [email, ...rest] = words(ctx.match);
   if (!email) return void (await ctx.reply(ctx.say('MANAGER.USAGE_ALLOW')));
   // A NIK copied from a form may come in groups of digits ("6171 0265 …").

@@ -219,6 +219,16 @@ describe('"pihak lain" allowed by the Pengelola (Pasal 13(1)c)', () => {
     expect(await auditRows()).toHaveLength(auditBefore);
   });
 
+  it('takes /izinkan in a private chat only: in a group the message is deleted and nothing is shown or written', async () => {
+    h = await openWithManager();
+    const group = h.tg.group(-100777, { title: 'Pimpinan Diskominfo' });
+    const sent = h.tg.user(BUDI_TG, { first_name: 'Budi' }).in(group).sendCommand('/izinkan', `${OUTSIDER.email} ${OUTSIDER.nik} ${OUTSIDER.ref} ${OUTSIDER.name}`);
+    const reply = await h.reply(-100777, /percakapan pribadi/);
+    expect(Number((await h.tg.waitForCall('deleteMessage')).params['message_id'])).toBe(sent.message!.message_id);
+    expect(textOf(reply)).not.toContain(OUTSIDER.email);
+    expect(await h.db.ds.getRepository(OutsiderPermitSchema).count()).toBe(0);
+  });
+
   it('refuses a second permit for the same address and a revocation of none', async () => {
     h = await openWithManager();
     const budi = h.tg.user(BUDI_TG, { first_name: 'Budi' });

@@ -17,7 +17,8 @@ export type ChatStep =
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
   | { readonly step: 'await_csr'; readonly requestId: string }
-  | { readonly step: 'manager_confirm'; readonly action: ManagerAction };
+  // `token` ties the confirm buttons to this one question: an older question's button must not confirm a newer one.
+  | { readonly step: 'manager_confirm'; readonly token: string; readonly action: ManagerAction };
 
 /** What a Pengelola's command will do once confirmed; a NIK only sealed. */
 export type ManagerAction =

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, ManagerAction } from '../context.ts';
 import { requireManager } from '../../domain/use-cases/manager-authority.ts';
@@ -28,8 +29,9 @@ async function asManager(ctx: BotContext, action: string): Promise<Actor | null>
 }
 
 async function confirm(ctx: BotContext, action: ManagerAction, text: string): Promise<void> {
-  ctx.conversation = { step: 'manager_confirm', action };
-  const k = new InlineKeyboard().text(ctx.say('MANAGER.BTN_YES'), 'mgr:yes').text(ctx.say('MANAGER.BTN_NO'), 'mgr:no');
+  const token = randomBytes(6).toString('hex');
+  ctx.conversation = { step: 'manager_confirm', token, action };
+  const k = new InlineKeyboard().text(ctx.say('MANAGER.BTN_YES'), `mgr:yes:${token}`).text(ctx.say('MANAGER.BTN_NO'), `mgr:no:${token}`);
   await ctx.reply(text, { reply_markup: k });
 }
 
@@ -85,11 +87,10 @@ manager.command('angkat', async (ctx) => {
   if (!(await asManager(ctx, ACTION.appoint))) return;
   const [telegramId, nip, role, ...ref] = words(ctx.match);
   if (!telegramId || !nip || !role) return void (await ctx.reply(ctx.say('MANAGER.USAGE_APPOINT')));
-  const action = { kind: 'appoint', telegramId, nip, role: ROLE_WORDS[role.toLowerCase()] ?? role, appointmentRef: ref.join(' ') } as const;
-  const checked = await checkAppointment(ctx.desk.ports, action);
+  const checked = await checkAppointment(ctx.desk.ports, { telegramId, nip, role: ROLE_WORDS[role.toLowerCase()] ?? role, appointmentRef: ref.join(' ') });
   if (!checked.ok) return void (await ctx.reply(ctx.say(checked.code, checked.params)));
   const { officer, name } = checked.value;
-  await confirm(ctx, { ...action, telegramId: officer.telegramId, nip: officer.nip, role: officer.role, appointmentRef: officer.appointmentRef },
+  await confirm(ctx, { kind: 'appoint', telegramId: officer.telegramId, nip: officer.nip, role: officer.role, appointmentRef: officer.appointmentRef },
     ctx.say('MANAGER.CONFIRM_APPOINT', { name, nip: officer.nip, telegramId: officer.telegramId, role: ctx.say(`MANAGER.ROLE_${officer.role}`), appointmentRef: officer.appointmentRef }));
 });
 
@@ -124,9 +125,9 @@ manager.command('cabutizin', async (ctx) => {
   await confirm(ctx, { kind: 'revoke', email: permit.email }, ctx.say('MANAGER.CONFIRM_REVOKE', { name: permit.name || '-', email: permit.email }));
 });
 
-manager.callbackQuery(/^mgr:(yes|no)$/, async (ctx) => {
+manager.callbackQuery(/^mgr:(yes|no):([0-9a-f]{1,32})$/, async (ctx) => {
   const c = ctx.conversation;
-  const action = c.step === 'manager_confirm' ? c.action : null;
+  const action = c.step === 'manager_confirm' && c.token === ctx.match[2] ? c.action : null;
   // Checked again at the press: the presser may not be the one who asked, or may have been removed since.
   const actor = await asManager(ctx, action ? ACTION[action.kind] : 'manager.confirm');
   if (!actor) return;

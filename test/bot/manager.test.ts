@@ -19,6 +19,12 @@ const OUTSIDER = { email: 'rina.wati@pontianak.go.id', nik: '6171015505950001', 
 
 const idOf = (call: SettledCall): number => (call.response as { result: { message_id: number } }).result.message_id;
 const textOf = (call: SettledCall): string => String(call.params['text']);
+/** The callback data of the ✅ or ✖️ button of a confirmation (it carries a per-question token). */
+const dataOf = (call: SettledCall, choice: 'yes' | 'no'): string =>
+  ((call.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard).flat()
+    .map((b) => b.callback_data).find((d) => d.startsWith(`mgr:${choice}:`))!;
+const pressConfirm = (user: { pressButton(id: number, data: string): unknown }, call: SettledCall, choice: 'yes' | 'no'): unknown =>
+  user.pressButton(idOf(call), dataOf(call, choice));
 
 async function openWithManager(): Promise<BotHarness> {
   const harness = await openBotHarness();
@@ -48,7 +54,7 @@ describe('the Pengelola in the bot (Pasal 8(2), 9(4))', () => {
     expect(textOf(ask)).toContain('Petugas OP');
     expect(textOf(ask)).toContain('800/77/DISKOMINFO/2026');
     expect((await officerRows()).some((o) => o.telegramId === String(SITI_TG))).toBe(false);
-    budi.pressButton(idOf(ask), 'mgr:yes');
+    pressConfirm(budi, ask, 'yes');
     await h.reply(BUDI_TG, /Siti Aminah ditetapkan sebagai Petugas OP/);
     expect(await officerRows()).toContainEqual({ telegramId: String(SITI_TG), role: 'officer', active: true });
 
@@ -61,7 +67,7 @@ describe('the Pengelola in the bot (Pasal 8(2), 9(4))', () => {
 
     budi.sendCommand('/berhentikan', String(SITI_TG));
     const confirmRemove = await h.reply(BUDI_TG, /Berhentikan Siti Aminah/);
-    budi.pressButton(idOf(confirmRemove), 'mgr:yes');
+    pressConfirm(budi, confirmRemove, 'yes');
     await h.reply(BUDI_TG, /diberhentikan/);
     expect(await officerRows()).toContainEqual({ telegramId: String(SITI_TG), role: 'officer', active: false });
 
@@ -79,15 +85,27 @@ describe('the Pengelola in the bot (Pasal 8(2), 9(4))', () => {
     const before = await officerRows();
     budi.sendCommand('/berhentikan', OFFICERS.andi);
     const ask = await h.reply(BUDI_TG, /Berhentikan Andi Pratama/);
-    budi.pressButton(idOf(ask), 'mgr:no');
+    pressConfirm(budi, ask, 'no');
     await h.reply(BUDI_TG, /Dibatalkan/);
     // The buttons are gone from the message; a crafted client can still send the data.
     h.tg.injectUpdate({
       update_id: 970001,
-      callback_query: { id: 'stale-1', from: budi.from, chat_instance: 'x', data: 'mgr:yes', message: { message_id: idOf(ask), date: 0, chat: budi.chat, text: 'x' } },
+      callback_query: { id: 'stale-1', from: budi.from, chat_instance: 'x', data: dataOf(ask, 'yes'), message: { message_id: idOf(ask), date: 0, chat: budi.chat, text: 'x' } },
     });
     await h.reply(BUDI_TG, /sudah tidak berlaku/);
     expect(await officerRows()).toEqual(before);
+  });
+
+  it('does not let the button of an older question confirm a newer one', async () => {
+    h = await openWithManager();
+    const budi = h.tg.user(BUDI_TG, { first_name: 'Budi' });
+    budi.sendCommand('/berhentikan', OFFICERS.andi);
+    const first = await h.reply(BUDI_TG, /Berhentikan Andi Pratama/);
+    budi.sendCommand('/berhentikan', OFFICERS.rahmat);
+    await h.reply(BUDI_TG, /Berhentikan Rahmat Hidayat/);
+    pressConfirm(budi, first, 'yes');
+    await h.reply(BUDI_TG, /sudah tidak berlaku/);
+    expect((await officerRows()).every((o) => o.active)).toBe(true);
   });
 
   it('refuses to remove or demote the last active Pengelola', async () => {
@@ -101,10 +119,10 @@ describe('the Pengelola in the bot (Pasal 8(2), 9(4))', () => {
 
     // With a second Pengelola appointed, Budi may step down.
     budi.sendCommand('/angkat', `${SITI_TG} ${PEOPLE.siti.nip} pengelola 800/3/SETDA/2026`);
-    budi.pressButton(idOf(await h.reply(BUDI_TG, /Angkat Siti Aminah/)), 'mgr:yes');
+    pressConfirm(budi, await h.reply(BUDI_TG, /Angkat Siti Aminah/), 'yes');
     await h.reply(BUDI_TG, /ditetapkan sebagai Pengelola/);
     budi.sendCommand('/berhentikan', String(BUDI_TG));
-    budi.pressButton(idOf(await h.reply(BUDI_TG, /Berhentikan Budi Santoso/)), 'mgr:yes');
+    pressConfirm(budi, await h.reply(BUDI_TG, /Berhentikan Budi Santoso/), 'yes');
     await h.reply(BUDI_TG, /diberhentikan/);
     budi.sendCommand('/petugas');
     await h.reply(BUDI_TG, /Hanya Pengelola/);
@@ -152,7 +170,7 @@ describe('"pihak lain" allowed by the Pengelola (Pasal 13(1)c)', () => {
     expect(textOf(ask)).toContain('6171********0001');
     expect(textOf(ask)).toContain(OUTSIDER.name);
     expect(await h.db.ds.getRepository(OutsiderPermitSchema).count()).toBe(0);
-    budi.pressButton(idOf(ask), 'mgr:yes');
+    pressConfirm(budi, ask, 'yes');
     await h.reply(BUDI_TG, /Izin tercatat: Rina Wati/);
 
     const [permit] = await h.db.ds.getRepository(OutsiderPermitSchema).find();
@@ -183,7 +201,7 @@ describe('"pihak lain" allowed by the Pengelola (Pasal 13(1)c)', () => {
     expect(allowed.ok && allowed.value.status).toBe('pending_review');
 
     budi.sendCommand('/cabutizin', OUTSIDER.email);
-    budi.pressButton(idOf(await h.reply(BUDI_TG, /Cabut izin pihak lain Rina Wati/)), 'mgr:yes');
+    pressConfirm(budi, await h.reply(BUDI_TG, /Cabut izin pihak lain Rina Wati/), 'yes');
     await h.reply(BUDI_TG, /dicabut/);
     const after = await apply();
     expect(after.ok && after.value.checks.find((c) => c.rule === 'roster')?.code).toBe('VERIFY.NOT_ON_ROSTER');
@@ -194,7 +212,7 @@ describe('"pihak lain" allowed by the Pengelola (Pasal 13(1)c)', () => {
     h = await openWithManager();
     const budi = h.tg.user(BUDI_TG, { first_name: 'Budi' });
     budi.sendCommand('/izinkan', `${OUTSIDER.email} 6171 0155 0595 0001 ${OUTSIDER.ref} ${OUTSIDER.name}`);
-    budi.pressButton(idOf(await h.reply(BUDI_TG, /6171\*{8}0001/)), 'mgr:yes');
+    pressConfirm(budi, await h.reply(BUDI_TG, /6171\*{8}0001/), 'yes');
     await h.reply(BUDI_TG, /Izin tercatat/);
     expect(await h.desk.ports.permits.isPermitted(OUTSIDER.email, h.desk.ports.hasher.nikLookup(OUTSIDER.nik))).toBe(true);
   });
@@ -235,7 +253,7 @@ describe('"pihak lain" allowed by the Pengelola (Pasal 13(1)c)', () => {
     budi.sendCommand('/cabutizin', OUTSIDER.email);
     await h.reply(BUDI_TG, /Tidak ada izin pihak lain yang berlaku/);
     budi.sendCommand('/izinkan', `${OUTSIDER.email} ${OUTSIDER.nik} ${OUTSIDER.ref} ${OUTSIDER.name}`);
-    budi.pressButton(idOf(await h.reply(BUDI_TG, /Izinkan pihak lain/)), 'mgr:yes');
+    pressConfirm(budi, await h.reply(BUDI_TG, /Izinkan pihak lain/), 'yes');
     await h.reply(BUDI_TG, /Izin tercatat/);
     budi.sendCommand('/izinkan', `${OUTSIDER.email} ${OUTSIDER.nik} 800/46/2026 ${OUTSIDER.name}`);
     await h.reply(BUDI_TG, /sudah memiliki izin pihak lain/);
@@ -269,7 +287,7 @@ describe('everyone but the Pengelola', () => {
     // A confirm button the bot never showed them: a crafted client can still send its data.
     h.tg.injectUpdate({
       update_id: 980000 + id % 1000,
-      callback_query: { id: `spoof-${id}`, from: u.from, chat_instance: 'x', data: 'mgr:yes', message: { message_id: 1, date: 0, chat: u.chat, text: 'x' } },
+      callback_query: { id: `spoof-${id}`, from: u.from, chat_instance: 'x', data: 'mgr:yes:0123456789ab', message: { message_id: 1, date: 0, chat: u.chat, text: 'x' } },
     });
     await h.reply(id, /Hanya Pengelola/);
 

@@ -48,7 +48,7 @@ allowOutsiderCommand.command('izinkan', async (ctx) => {
   // The confirmation shows a name, an address and a masked NIK: not for a group's members.
   if (ctx.chat?.type !== 'private') return void (await ctx.reply(ctx.say('MANAGER.PRIVATE_ONLY')));
   const [email, ...rest] = words(ctx.match);
-  if (!email) return void (await ctx.reply(ctx.say('MANAGER.USAGE_ALLOW')));
+  if (!email || rest.length === 0) return void (await ctx.reply(ctx.say('MANAGER.USAGE_ALLOW')));
   // A NIK copied from a form may come in groups of digits ("6171 0265 …").
   let i = 0;
   let nik = '';

@@ -226,6 +226,7 @@ describe('"pihak lain" allowed by the Pengelola (Pasal 13(1)c)', () => {
     ['no reference and no name', `${OUTSIDER.email} ${OUTSIDER.nik}`, /Nomor surat atau dasar pemberian izin wajib diisi/],
     ['an ASN on the roster', `${PEOPLE.siti.email} ${OUTSIDER.nik} ${OUTSIDER.ref} Siti`, /milik ASN di daftar ASN/],
     ['nothing', '', /Cara pakai: \/izinkan/],
+    ['an address only', OUTSIDER.email, /Cara pakai: \/izinkan/],
   ])('refuses /izinkan with %s, deletes the message and writes nothing', async (_case, args, expected) => {
     h = await openWithManager();
     const auditBefore = (await auditRows()).length;

@@ -9,8 +9,10 @@ export type ChatStep =
   | { readonly step: 'idle' }
   | { readonly step: 'bind_identifier' }
   | { readonly step: 'bind_code' }
-  | { readonly step: 'apply_nik'; readonly certificateType: string }
-  | { readonly step: 'apply_docs'; readonly certificateType: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
+  | { readonly step: 'apply_uses'; readonly certificateType: string; readonly uses: readonly string[] }
+  // `uses` is absent in states saved before the uses step existed: the type's defaults then apply.
+  | { readonly step: 'apply_nik'; readonly certificateType: string; readonly uses?: readonly string[] }
+  | { readonly step: 'apply_docs'; readonly certificateType: string; readonly uses?: readonly string[]; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident' }
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
@@ -18,7 +20,16 @@ export type ChatStep =
   | { readonly step: 'renew_nik'; readonly requestId: string }
   | { readonly step: 'renew_docs'; readonly requestId: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'revoke_note'; readonly certificateId: string }
-  | { readonly step: 'revoke_docs'; readonly certificateId: string; readonly ground: string; readonly docs: readonly EvidenceDoc[] };
+  | { readonly step: 'revoke_docs'; readonly certificateId: string; readonly ground: string; readonly docs: readonly EvidenceDoc[] }
+  // `token` ties the confirm buttons to this one question: an older question's button must not confirm a newer one.
+  | { readonly step: 'manager_confirm'; readonly token: string; readonly action: ManagerAction };
+
+/** What a Pengelola's command will do once confirmed; a NIK only sealed. */
+export type ManagerAction =
+  | { readonly kind: 'appoint'; readonly telegramId: string; readonly nip: string; readonly role: string; readonly appointmentRef: string }
+  | { readonly kind: 'remove'; readonly telegramId: string }
+  | { readonly kind: 'allow'; readonly email: string; readonly nikSealed: string; readonly name: string; readonly reference: string }
+  | { readonly kind: 'revoke'; readonly email: string };
 
 export interface UploadedDoc {
   readonly kind: 'cover_letter' | 'recommendation' | 'ktp_scan';

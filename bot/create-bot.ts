@@ -9,6 +9,7 @@ import { secretsGuard } from './features/secrets-guard.ts';
 import { apply } from './features/apply.ts';
 import { asnMenu } from './features/asn-menu.ts';
 import { officer } from './features/officer.ts';
+import { allowOutsiderCommand, manager } from './features/manager.ts';
 import { agreement } from './features/agreement.ts';
 import { delivery } from './features/delivery.ts';
 import { unhandled } from './features/unhandled.ts';
@@ -37,7 +38,8 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
     o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
     await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
   });
-  guarded.use(start, secretsGuard, apply, renew, revoke, asnMenu, agreement, delivery, officer, officerRevocation, unhandled);
+  // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard.
+  guarded.use(allowOutsiderCommand, start, secretsGuard, apply, renew, revoke, asnMenu, agreement, delivery, officer, officerRevocation, manager, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

@@ -5,6 +5,7 @@ import { isRaError } from '../domain/shared/ra-error.ts';
 import { runInit } from './commands/init.ts';
 import { runRosterImport } from './commands/roster-import.ts';
 import { runOfficer } from './commands/officer.ts';
+import { runOutsider } from './commands/outsider.ts';
 import { runRequests } from './commands/requests.ts';
 import { runAuditVerify } from './commands/audit.ts';
 import { runDemo } from './commands/demo.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   init: runInit,
   roster: (ctx) => sub(ctx, { import: runRosterImport }),
   officer: runOfficer,
+  outsider: runOutsider,
   requests: runRequests,
   audit: (ctx) => sub(ctx, { verify: runAuditVerify }),
   demo: runDemo,

@@ -3,12 +3,13 @@ import type { BotContext, UploadedDoc } from '../context.ts';
 import { parseNik, maskNik } from '../../domain/identity/nik.ts';
 import { checkFileType } from '../../domain/documents/file-type.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
+import { allowedUses, defaultUses, isCertificateType, isCertificateUse, type CertificateType } from '../../domain/certificates/certificate.ts';
 
 /** The order the bot asks for the files of Pasal 15(2)a, b, d. */
 const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendation', 'ktp_scan'];
 
 /**
- * "Ajukan sertifikat" in at most six steps for a prepared applicant: type, NIK, three files, done. Each
+ * "Ajukan sertifikat" in at most six steps for a prepared applicant: type, uses, NIK, three files. Each
  * file is checked by its bytes on arrival; the checklist shows what is still missing. Only a bound
  * account may apply (Pasal 16(4)).
  */
@@ -24,11 +25,49 @@ apply.callbackQuery('menu:apply', async (ctx) => {
   await ctx.reply(ctx.say('BOT.ASK_TYPE'), { reply_markup: k });
 });
 
+/** Toggle buttons for the uses a type allows (Pasal 13(5)), ✅ on the chosen ones, and "Lanjut". */
+function usesKeyboard(ctx: BotContext, type: CertificateType, chosen: readonly string[]): InlineKeyboard {
+  const k = new InlineKeyboard();
+  for (const use of allowedUses(type)) k.text(`${chosen.includes(use) ? '✅' : '⬜'} ${ctx.say(`BOT.USE_${use}`)}`, `apply:use:${use}`).row();
+  return k.text(ctx.say('BOT.BTN_USES_DONE'), 'apply:uses:done');
+}
+
 apply.callbackQuery(/^apply:type:(individual|position|system)$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
-  ctx.conversation = { step: 'apply_nik', certificateType: ctx.match[1]! };
-  await ctx.reply(ctx.say('BOT.ASK_NIK'));
+  const type = ctx.match[1] as CertificateType;
+  const uses = defaultUses(type);
+  ctx.conversation = { step: 'apply_uses', certificateType: type, uses };
+  await ctx.reply(ctx.say('BOT.ASK_USES'), { reply_markup: usesKeyboard(ctx, type, uses) });
+});
+
+// Callback data comes from the client and is not trusted: anything but an allowed use of the chosen type is refused.
+apply.callbackQuery(/^apply:use:(.*)$/, async (ctx) => {
+  const c = ctx.conversation;
+  if (c.step !== 'apply_uses' || !isCertificateType(c.certificateType)) {
+    return void (await ctx.answerCallbackQuery({ text: ctx.say('BOT.UNKNOWN_BUTTON') }).catch(() => undefined));
+  }
+  const use = ctx.match[1]!;
+  if (!isCertificateUse(use) || !allowedUses(c.certificateType).includes(use)) {
+    await ctx.answerCallbackQuery({ text: ctx.say('BOT.USE_NOT_ALLOWED'), show_alert: true }).catch(() => undefined);
+    return void (await ctx.reply(ctx.say('BOT.USE_NOT_ALLOWED')));
+  }
+  const uses = allowedUses(c.certificateType).filter((u) => (u === use) !== c.uses.includes(u));
+  ctx.conversation = { ...c, uses };
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup({ reply_markup: usesKeyboard(ctx, c.certificateType, uses) }).catch(() => undefined);
+});
+
+apply.callbackQuery('apply:uses:done', async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const c = ctx.conversation;
+  if (c.step !== 'apply_uses') return void (await ctx.reply(ctx.say('BOT.UNKNOWN_BUTTON')));
+  if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
+  if (c.uses.length === 0) return void (await ctx.reply(ctx.say('BOT.USES_NONE')));
+  ctx.conversation = { step: 'apply_nik', certificateType: c.certificateType, uses: c.uses };
+  await ctx.editMessageReplyMarkup().catch(() => undefined);
+  const chosen = c.uses.map((u) => ctx.say(`BOT.USE_${u}`)).join(', ');
+  await ctx.reply(`${ctx.say('BOT.USES_CHOSEN', { uses: chosen })}\n\n${ctx.say('BOT.ASK_NIK')}`);
 });
 
 apply.on('message:text', async (ctx, next) => {
@@ -38,7 +77,7 @@ apply.on('message:text', async (ctx, next) => {
   // The NIK must not stay in the chat history: delete the message whatever it held.
   await ctx.deleteMessage().catch(() => undefined);
   if (!nik.ok) return void (await ctx.reply(ctx.say(nik.code, nik.params)));
-  ctx.conversation = { step: 'apply_docs', certificateType: c.certificateType, nikSealed: ctx.desk.seal(nik.value.value), docs: [] };
+  ctx.conversation = { step: 'apply_docs', certificateType: c.certificateType, uses: c.uses ?? [], nikSealed: ctx.desk.seal(nik.value.value), docs: [] };
   await ctx.reply(ctx.say('BOT.NIK_RECEIVED', { masked: maskNik(nik.value) }) + '\n\n' + ctx.say(`BOT.ASK_DOC_${DOC_ORDER[0]}`));
 });
 
@@ -62,10 +101,10 @@ apply.on(['message:document', 'message:photo'], async (ctx, next) => {
     ctx.conversation = { ...c, docs };
     return void (await ctx.reply(`${checklist}\n\n${ctx.say(`BOT.ASK_DOC_${missing[0]}`)}`));
   }
-  await submit(ctx, c.certificateType, c.nikSealed, docs);
+  await submit(ctx, c.certificateType, c.uses ?? [], c.nikSealed, docs);
 });
 
-async function submit(ctx: BotContext, certificateType: string, nikSealed: string, docs: readonly UploadedDoc[]): Promise<void> {
+async function submit(ctx: BotContext, certificateType: string, uses: readonly string[], nikSealed: string, docs: readonly UploadedDoc[]): Promise<void> {
   const person = await ctx.desk.ports.roster.findByPersonId(ctx.binding!.personId);
   if (!person) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const documents = [];
@@ -75,7 +114,7 @@ async function submit(ctx: BotContext, certificateType: string, nikSealed: strin
   }
   const r = await submitApplication(ctx.desk.ports, {
     channel: 'telegram', email: person.email, nik: ctx.desk.unseal(nikSealed), nip: person.nip, name: person.name,
-    certificateType, uses: [], documents, telegramChatId: String(ctx.chat!.id), acknowledge: false,
+    certificateType, uses, documents, telegramChatId: String(ctx.chat!.id), acknowledge: false,
   });
   ctx.conversation = { step: 'idle' };
   if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));

@@ -16,6 +16,17 @@ export const isCertificateUse = (s: string): s is CertificateUse => (CERTIFICATE
 export const defaultUses = (type: CertificateType): CertificateUse[] =>
   type === 'system' ? ['ssl_server'] : ['signature', 'email', 'document'];
 
+/**
+ * The uses of Pasal 13(5) each type of Pasal 12 may carry. A person's or a position's certificate names
+ * no host (the CSR rules refuse DNS names for it), so it cannot serve TLS; an electronic system has no
+ * mailbox of its own to protect, but may sign documents it produces (Pasal 14(1)c).
+ *
+ * @example
+ * allowedUses('system'); // ['signature', 'document', 'ssl_server', 'ssl_client']
+ */
+export const allowedUses = (type: CertificateType): readonly CertificateUse[] =>
+  type === 'system' ? ['signature', 'document', 'ssl_server', 'ssl_client'] : ['signature', 'email', 'document', 'ssl_client'];
+
 export const CERTIFICATE_STATES = ['active', 'revoked', 'expired'] as const;
 export type CertificateState = (typeof CERTIFICATE_STATES)[number];
 

@@ -19,6 +19,9 @@ export interface Officer {
 /** Roles that may decide requests: the officer, and the Pengelola who also may examine them (Pasal 10(1)c). */
 export const canDecide = (o: Officer): boolean => o.active && (o.role === 'officer' || o.role === 'manager');
 
+/** The Pengelola (Pasal 8(2)): appoints and removes officers (Pasal 9(4)) and allows "pihak lain" (Pasal 13(1)c). */
+export const canManage = (o: Officer): boolean => o.active && o.role === 'manager';
+
 /** Telegram accounts that speak for a group or a channel, never for a person. */
 export const ANONYMOUS_TELEGRAM_IDS: readonly string[] = ['1087968824', '777000'];
 

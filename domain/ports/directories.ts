@@ -25,8 +25,27 @@ export interface OfficerDirectory {
   deactivate(telegramId: string, at: string, tx: TransactionHandle): Promise<boolean>;
 }
 
-/** "Pihak lain" the Pengelola allowed to apply (Pasal 13(1)c). */
+/** A standing permission of the Pengelola for one "pihak lain" (Pasal 13(1)c). The NIK is kept only as its keyed hash. */
+export interface OutsiderPermit {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  /** The Pengelola's letter or reason (nomor surat), as given. */
+  readonly reference: string;
+  /** The audit actor who granted it (`officer:<id>` or `system`). */
+  readonly grantedBy: string;
+  readonly grantedAt: string;
+}
+
+/** "Pihak lain" the Pengelola allowed to apply (Pasal 13(1)c). A revoked permit no longer counts. */
 export interface OutsiderPermits {
   isPermitted(email: string, nikLookup: string, tx?: TransactionHandle): Promise<boolean>;
-  grant(input: { email: string; nikLookup: string; grantedBy: string; reference: string; at: string }, tx: TransactionHandle): Promise<void>;
+  /** The permit in force for this address, if any. */
+  findByEmail(email: string, tx?: TransactionHandle): Promise<OutsiderPermit | null>;
+  /** Permits in force, newest first. */
+  list(): Promise<OutsiderPermit[]>;
+  /** Records a permit (replacing a revoked one for the same address) and returns its id. */
+  grant(input: { email: string; nikLookup: string; name: string; grantedBy: string; reference: string; at: string }, tx: TransactionHandle): Promise<string>;
+  /** Revokes the permit in force for this address; returns its id, or null when there was none. */
+  revoke(email: string, by: string, at: string, tx: TransactionHandle): Promise<string | null>;
 }

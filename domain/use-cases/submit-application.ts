@@ -1,7 +1,7 @@
 import { ok, refuse, type Result } from '../shared/result.ts';
 import { normaliseEmail } from '../shared/email.ts';
 import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
-import { defaultUses, isCertificateType, isCertificateUse, type CertificateType, type CertificateUse } from '../certificates/certificate.ts';
+import { allowedUses, defaultUses, isCertificateType, isCertificateUse, type CertificateType, type CertificateUse } from '../certificates/certificate.ts';
 import type { Channel } from '../requests/case-kind.ts';
 import type { CheckResult } from '../requests/case-record.ts';
 import { allPass, verifyIssuance } from '../issuance/verification.ts';
@@ -36,7 +36,7 @@ export interface ApplicationOutcome {
   readonly refusedDocuments: readonly RefusedDocument[];
 }
 
-export type ApplicationCode = 'APPLY.BAD_CERTIFICATE_TYPE' | 'APPLY.BAD_USE' | 'APPLY.EMAIL_MISSING';
+export type ApplicationCode = 'APPLY.BAD_CERTIFICATE_TYPE' | 'APPLY.BAD_USE' | 'APPLY.USE_NOT_FOR_TYPE' | 'APPLY.EMAIL_MISSING';
 
 /**
  * An issuance application (Pasal 15), the one use case behind the bot's "Ajukan sertifikat" and the
@@ -54,6 +54,7 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
   const badUse = input.uses.find((u) => !isCertificateUse(u));
   if (badUse !== undefined) return refuse('APPLY.BAD_USE', { given: badUse.slice(0, 20) });
   const uses: CertificateUse[] = input.uses.length > 0 ? [...new Set(input.uses as CertificateUse[])] : defaultUses(certificateType);
+  if (uses.some((u) => !allowedUses(certificateType).includes(u))) return refuse('APPLY.USE_NOT_FOR_TYPE');
 
   const { accepted, refused: refusedDocuments } = sortIncomingDocuments(input.documents, p.settings.maxFileBytes);
 

@@ -37,6 +37,10 @@ export interface OutsiderPermitRow {
   grantedBy: string;
   reference: string;
   grantedAt: string;
+  /** Null on rows granted before migration 0006. */
+  name: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
 }
 
 export interface RequestRow {

@@ -49,6 +49,9 @@ export const OutsiderPermitSchema = new EntitySchema<OutsiderPermitRow>({
     grantedBy: { ...text, name: 'granted_by' },
     reference: text,
     grantedAt: { ...text, name: 'granted_at' },
+    name: nullableText,
+    revokedAt: { ...nullableText, name: 'revoked_at' },
+    revokedBy: { ...nullableText, name: 'revoked_by' },
   },
 });
 

@@ -61,6 +61,8 @@ describe('applying from the phone', () => {
     siti.pressButton(menu.message_id, 'menu:apply');
     const typeMsg = await h.reply(SITI_TG, /jenis sertifikat/);
     siti.pressButton((typeMsg.response as { result: { message_id: number } }).result.message_id, 'apply:type:individual');
+    const usesMsg = await h.reply(SITI_TG, /penggunaan sertifikat/);
+    siti.pressButton((usesMsg.response as { result: { message_id: number } }).result.message_id, 'apply:uses:done');
     await h.reply(SITI_TG, /ketik NIK/);
     const nikUpdate = siti.sendText(PEOPLE.siti.nik);
     await h.reply(SITI_TG, /NIK 6171\*{8}0002 diterima/);
@@ -108,6 +110,8 @@ describe('applying from the phone', () => {
     siti.pressButton(h.tg.sentMessages(SITI_TG).at(-1)!.message_id, 'menu:apply');
     const typeMsg = await h.reply(SITI_TG, /jenis sertifikat/);
     siti.pressButton((typeMsg.response as { result: { message_id: number } }).result.message_id, 'apply:type:individual');
+    const usesMsg = await h.reply(SITI_TG, /penggunaan sertifikat/);
+    siti.pressButton((usesMsg.response as { result: { message_id: number } }).result.message_id, 'apply:uses:done');
     await h.reply(SITI_TG, /ketik NIK/);
     siti.sendText('61710');
     await h.reply(SITI_TG, /16 digit/);

@@ -87,11 +87,14 @@ export interface StoredDecision extends Decision {
 }
 
 export interface Permit {
+  readonly id: string;
   readonly email: string;
   readonly nikLookup: string;
+  readonly name: string;
   readonly grantedBy: string;
   readonly reference: string;
   readonly at: string;
+  readonly revokedAt?: string;
 }
 
 interface Tables {
@@ -422,11 +425,29 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     },
   };
 
+  const inForce = (p: Permit, email: string): boolean => p.email === email.trim().toLowerCase() && p.revokedAt === undefined;
+  const toPermit = (p: Permit) => ({ id: p.id, email: p.email, name: p.name, reference: p.reference, grantedBy: p.grantedBy, grantedAt: p.at });
   const permits: OutsiderPermits = {
     isPermitted: async (email, nikLookup, handle) =>
-      read(handle).permits.some((p) => p.email === email.trim().toLowerCase() && p.nikLookup === nikLookup),
+      read(handle).permits.some((p) => inForce(p, email) && p.nikLookup === nikLookup),
+    async findByEmail(email, handle) {
+      const p = read(handle).permits.find((x) => inForce(x, email));
+      return p ? toPermit(p) : null;
+    },
+    list: async () => read(undefined).permits.filter((p) => p.revokedAt === undefined).map(toPermit),
     async grant(input, handle) {
-      write(handle, (t) => { t.permits.push({ ...input, email: input.email.trim().toLowerCase() }); });
+      const id = randomUUID();
+      write(handle, (t) => {
+        t.permits = t.permits.filter((p) => p.email !== input.email.trim().toLowerCase());
+        t.permits.push({ ...input, id, email: input.email.trim().toLowerCase() });
+      });
+      return id;
+    },
+    async revoke(email, _by, at, handle) {
+      const p = read(handle).permits.find((x) => inForce(x, email));
+      if (!p) return null;
+      write(handle, (t) => { t.permits = t.permits.map((x) => (x.id === p.id ? { ...x, revokedAt: at } : x)); });
+      return p.id;
     },
   };
 
@@ -541,7 +562,7 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     },
     grantPermit(email, nik) {
       write(undefined, (t) => {
-        t.permits.push({ email: email.trim().toLowerCase(), nikLookup: fakeNikLookup(nik), grantedBy: 'system', reference: 'TEST/2026', at: clock.now().toISOString() });
+        t.permits.push({ id: randomUUID(), email: email.trim().toLowerCase(), nikLookup: fakeNikLookup(nik), name: 'Pihak Lain', grantedBy: 'system', reference: 'TEST/2026', at: clock.now().toISOString() });
       });
     },
     tamperCase(id, patch) {

@@ -129,6 +129,7 @@ const apply = async (patch: Partial<ApplicationInput>): Promise<Refusal> =>
 const APPLY_REFUSALS: Record<ApplicationCode, () => Promise<Refusal>> = {
   'APPLY.BAD_CERTIFICATE_TYPE': () => apply({ certificateType: 'wildcard' }),
   'APPLY.BAD_USE': () => apply({ uses: ['code_signing'] }),
+  'APPLY.USE_NOT_FOR_TYPE': () => apply({ certificateType: 'individual', uses: ['signature', 'ssl_server'] }),
   'APPLY.EMAIL_MISSING': () => apply({ email: '' }),
 };
 
@@ -154,6 +155,11 @@ const OFFICER_REFUSALS: Record<OfficerCode, () => Promise<Refusal>> = {
   'OFFICER.NOT_ON_ROSTER': () => appoint({ nip: PEOPLE.siti.nip }),
   'OFFICER.ROSTER_INACTIVE': () => appoint({ nip: PEOPLE.budi.nip }),
   'OFFICER.NOT_FOUND': async () => refusal(await removeOfficer((await officerDesk()).ports, '5550404')),
+  'OFFICER.LAST_MANAGER': async () => {
+    const desk = createFakeDesk();
+    desk.state.seedOfficer({ telegramId: '5550007', person: desk.state.seedPerson(PEOPLE.rahmat), role: 'manager' });
+    return refusal(await removeOfficer(desk.ports, '5550007'));
+  },
   'OFFICER.TELEGRAM_ID_TAKEN': async () => {
     const desk = await officerDesk();
     desk.state.seedPerson(PEOPLE.andi);

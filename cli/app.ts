@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from '../storage/data-source.ts';
 import { createKeyRing, decodeMasterKey, readMasterKeyFile, type KeyRing } from '../storage/crypto/keys.ts';
@@ -14,6 +15,11 @@ export interface App {
   readonly keys: KeyRing;
   readonly ports: DeskPorts;
   readonly auditLog: StorageDesk['auditLog'];
+  /**
+   * The CA adapter of `RA_CA`: the sandbox, loaded on first use and shared by the bot and the mail
+   * channel (it serialises its revocations in-process); null with `bsre-manual`.
+   */
+  ca(): Promise<CertificateAuthority | null>;
   close(): Promise<void>;
 }
 
@@ -34,5 +40,9 @@ export async function openApp(config: Config, options: { clock?: Clock } = {}): 
     ds, dataDir: config.dataDir, keys, clock: options.clock ?? systemClock, messageIdDomain: config.messageIdDomain,
     settings: { officialDomains: config.officialDomains, maxFileBytes: config.maxFileBytes },
   });
-  return { config, ds, keys, ports, auditLog, close: () => ds.destroy() };
+  let ca: Promise<CertificateAuthority | null> | undefined;
+  const loadCa = async (): Promise<CertificateAuthority | null> => (config.ca === 'sandbox'
+    ? (await import('../storage/ca/sandbox-ca.ts')).createSandboxCa({ dataDir: config.dataDir, now: () => ports.clock.now() })
+    : null);
+  return { config, ds, keys, ports, auditLog, ca: () => (ca ??= loadCa()), close: () => ds.destroy() };
 }

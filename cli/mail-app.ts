@@ -3,13 +3,16 @@ import { createMailDesk, type MailDesk } from '../mail/mail-desk.ts';
 import { createSmtpTransport } from '../mail/outbox/smtp-transport.ts';
 import { drainMailOutbox, type DrainReport } from '../mail/outbox/send-outbox.ts';
 import { createTemplates } from '../templates/catalog.ts';
+import { recordCertificateDelivery } from '../domain/use-cases/issue-certificate.ts';
+import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
+import type { OutboxRow } from '../storage/entities/rows.ts';
 
 /** The mail channel of an opened app. */
-export function mailDeskOf(app: App): MailDesk {
+export async function mailDeskOf(app: App): Promise<MailDesk> {
   return createMailDesk({
     ds: app.ds, ports: app.ports, mail: app.config.mail, officialDomains: app.config.officialDomains,
     maxFileBytes: app.config.maxFileBytes, maxMessageBytes: app.config.maxMessageBytes,
-    afterCommit: async () => { await app.auditLog.checkpoint(); },
+    afterCommit: async () => { await app.auditLog.checkpoint(); }, ca: await app.ca(),
   });
 }
 
@@ -18,8 +21,16 @@ export async function drainOutboxOf(app: App): Promise<DrainReport | null> {
   if (!app.config.mail.smtpUrl) return null;
   const transport = createSmtpTransport(app.config.mail.smtpUrl);
   try {
-    return await drainMailOutbox({ ds: app.ds, t: createTemplates(), transport, from: app.config.mail.from, now: () => app.ports.clock.now() });
+    return await drainMailOutbox({
+      ds: app.ds, t: createTemplates(), transport, from: app.config.mail.from, now: () => app.ports.clock.now(),
+      onSent: (row) => recordMailDelivery(app.ports, row),
+    });
   } finally {
     transport.close();
   }
+}
+
+/** The certificate mail reached the mail server: the delivery milestone of Pasal 16(6). */
+export async function recordMailDelivery(ports: DeskPorts, row: Pick<OutboxRow, 'template' | 'caseId'>): Promise<void> {
+  if (row.template === 'certificate-issued' && row.caseId) await recordCertificateDelivery(ports, row.caseId);
 }

@@ -6,6 +6,7 @@ import type { SyncOptions } from './imap/sync-mailbox.ts';
 import { parseImapUrl, type ImapTarget } from './imap/imap-client.ts';
 import { createTemplates } from '../templates/catalog.ts';
 import { agreementSha256 } from '../templates/agreement.ts';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.ts';
 
 export interface MailDeskInput {
   readonly ds: DataSource;
@@ -15,6 +16,8 @@ export interface MailDeskInput {
   readonly maxFileBytes: number;
   readonly maxMessageBytes: number;
   readonly afterCommit: () => Promise<void>;
+  /** Signs CSRs mailed after SETUJU (sandbox); null or absent with BSrE by hand. */
+  readonly ca?: CertificateAuthority | null;
 }
 
 export interface MailDesk {
@@ -34,6 +37,7 @@ export function createMailDesk(i: MailDeskInput): MailDesk {
     policy: {
       authservId: i.mail.authservId, officialDomains: i.officialDomains, ourAddress: addressOf(i.mail.from),
       agreementSha256: (requestId) => agreementSha256(templates, requestId),
+      ca: i.ca ?? null, templates,
     },
   };
   const target = i.mail.imapUrl ? parseImapUrl(i.mail.imapUrl) : null;

@@ -30,7 +30,7 @@ async function runSync(ctx: CommandContext, args: readonly string[]): Promise<nu
   if (!config.mail.imapUrl) throw new UsageError('MAIL.NO_IMAP');
   const app = await openApp(config);
   try {
-    const desk = mailDeskOf(app);
+    const desk = await mailDeskOf(app);
     const client = createImapClient(desk.target!);
     client.on('error', () => undefined);
     try {
@@ -61,7 +61,7 @@ async function runIngest(ctx: CommandContext, args: readonly string[]): Promise<
   }
   const app = await openApp(await ctx.config());
   try {
-    const desk = mailDeskOf(app);
+    const desk = await mailDeskOf(app);
     for (const file of positionals) {
       const r = await ingestMessage(desk.ingest, await readFile(file), { kind: 'file' }, app.ports.clock.now());
       ctx.io.out(ctx.io.t.message('MAIL.INGESTED', { file, outcome: r.outcome, caseId: r.caseId ?? '-', reason: r.reason, duplicate: r.duplicate ? ' (sudah pernah diproses)' : '' }));

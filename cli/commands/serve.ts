@@ -30,7 +30,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
 
   let watcher: Watcher | null = null;
   if (config.mail.imapUrl) {
-    const desk = mailDeskOf(app);
+    const desk = await mailDeskOf(app);
     watcher = startMailWatcher({
       target: desk.target!, ingest: desk.ingest, sync: desk.sync!, pollMs: config.mail.pollSeconds * 1000,
       onSync: (r) => { if (r.handled + r.moved > 0) io.out(io.t.message('MAIL.SYNC_DONE', { ...r })); },
@@ -42,7 +42,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     ? createBotFor(app.ds, app.ports, app.keys, {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot,
       onError: (e) => io.err(io.t.message('SERVE.BOT_ERROR', { reason: e.name, update: e.updateId })),
-      ca: config.ca === 'sandbox' ? (await import('../../storage/ca/sandbox-ca.ts')).createSandboxCa({ dataDir: config.dataDir }) : null,
+      ca: await app.ca(),
     }).bot
     : null;
   const webhook = config.telegram.webhook;

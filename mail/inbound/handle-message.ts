@@ -11,6 +11,9 @@ import { openTicket } from '../../domain/use-cases/open-ticket.ts';
 import { acceptAgreement } from '../../domain/use-cases/accept-agreement.ts';
 import { supplementRevocation } from '../../domain/use-cases/supplement-revocation.ts';
 import { handleCertificateRequest } from './certificate-requests.ts';
+import { findCsrAttachment, handleCsrReply, handleReceiptReply } from './delivery-by-mail.ts';
+import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
+import type { Templates } from '../../templates/catalog.ts';
 import { detectReplyCommand } from '../understanding/reply-keywords.ts';
 import type { IncomingDocument } from '../../domain/use-cases/incoming-documents.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
@@ -29,6 +32,9 @@ export interface InboundPolicy {
   readonly ourAddress: string;
   /** SHA-256 of the subscriber agreement as the agreement mail showed it (templates/agreement.ts). */
   readonly agreementSha256: (requestId: string) => string;
+  /** The CA that signs CSRs sent by mail (the sandbox); null with BSrE by hand, where BSrE takes the CSR itself. */
+  readonly ca: CertificateAuthority | null;
+  readonly templates: Templates;
 }
 
 export type InboundOutcomeKind = 'request' | 'supplement' | 'ticket' | 'quarantined' | 'ignored' | 'refused';
@@ -104,11 +110,22 @@ export async function handleInbound(
       if (r.ok) {
         await ports.notifier.enqueue({
           dedupeKey: `agreement-accepted:${existing.id}`, channel: 'email', recipient: sender, template: 'agreement-accepted',
-          model: { requestId: existing.id }, caseId: existing.id, ...(replyTo ? { replyTo } : {}),
+          model: { requestId: existing.id, csrByMail: policy.ca ? 'yes' : 'no' }, caseId: existing.id, ...(replyTo ? { replyTo } : {}),
         }, tx);
       }
       await archive(existing.id);
       return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? 'agreement_accepted' : r.code, folder: 'processed' };
+    }
+    const csrPem = existing?.status === 'approved' && existing.details['agreementAcceptedAt'] && policy.ca ? findCsrAttachment(msg) : null;
+    if (existing && csrPem !== null && policy.ca) {
+      const reason = await handleCsrReply(ports, tx, policy.ca, policy.templates, existing, csrPem, replyTo);
+      await archive(existing.id);
+      return { outcome: 'supplement', caseId: existing.id, reason, folder: 'processed' };
+    }
+    if (existing?.status === 'completed' && (existing.kind === 'issuance' || existing.kind === 'renewal') && detectReplyCommand(msg.text) === 'receipt') {
+      const reason = await handleReceiptReply(ports, tx, policy.templates, existing, replyTo);
+      await archive(existing.id);
+      return { outcome: 'supplement', caseId: existing.id, reason, folder: 'processed' };
     }
     if (existing?.kind === 'revocation' && existing.status === 'incomplete') {
       const r = await supplementRevocation(ports, { requestId: existing.id, email: sender, documents, ...(replyTo ? { replyTo } : {}) });

@@ -13,6 +13,14 @@ export interface RenderedMail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  readonly attachments: readonly MailAttachment[];
+}
+
+/** A file sent with a mail; only public material (a certificate and its chain), never an identity document. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly content: string;
+  readonly contentType: string;
 }
 
 // ------------------------------------------------------------------------------------ view models
@@ -108,6 +116,28 @@ interface RevocationReceivedView extends Addressed {
   readonly incidentId: string;
   readonly hasIncident: boolean;
   readonly reapply: boolean;
+}
+
+interface AgreementAcceptedView {
+  readonly requestId: string;
+  readonly csrByMail: boolean;
+}
+
+interface CertificateIssuedView extends Addressed {
+  readonly requestId: string;
+  readonly serial: string;
+  readonly fingerprint: string;
+  readonly notAfter: string;
+}
+
+interface CsrRefusedView extends Addressed {
+  readonly requestId: string;
+  readonly explanation: string;
+}
+
+interface ReceiptConfirmedView {
+  readonly requestId: string;
+  readonly at: string;
 }
 
 interface RequestRefusedView extends Addressed {
@@ -320,6 +350,7 @@ interface Built<V extends object> {
   /** Parameters of `MAIL.SUBJECT.<template>`: the `[OP-…]` / `[TK-…]` tag threading relies on. */
   readonly subject: Params;
   readonly view: V;
+  readonly attachments?: readonly MailAttachment[];
 }
 
 type Builder = (t: Templates, m: ModelReader) => Built<object>;
@@ -372,9 +403,36 @@ const BUILDERS = {
     const requestId = m.caseId('requestId', 'OP');
     return { subject: { requestId }, view: { requestId, agreement: agreementText(t, requestId), name: personName(m.optionalText('name')) } };
   },
-  'agreement-accepted': (_t, m): Built<ThreadNotApplicantView> => {
+  /** After SETUJU: what happens next — BSrE's own steps, or (sandbox CA) a reply with the CSR. */
+  'agreement-accepted': (_t, m): Built<AgreementAcceptedView> => {
     const requestId = m.caseId('requestId', 'OP');
-    return { subject: { requestId }, view: { requestId } };
+    const csrByMail = m.optionalText('csrByMail') === 'yes';
+    return { subject: { requestId }, view: { requestId, csrByMail } };
+  },
+  /** Pasal 16(6): the certificate itself, attached, with TERIMA asked for. Only public material travels. */
+  'certificate-issued': (_t, m): Built<CertificateIssuedView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    const serial = oneLine(m.text('serial', { nonEmpty: true }), 80);
+    const fingerprint = oneLine(m.text('fingerprint', { nonEmpty: true }), 64);
+    const notAfter = new Date(m.text('notAfter'));
+    if (!Number.isFinite(notAfter.getTime())) m.fail('notAfter', 'an ISO 8601 time');
+    const pem = m.text('certificatePem', { nonEmpty: true });
+    if (!/^-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----\s*$/.test(pem)) m.fail('certificatePem', 'PEM certificates only');
+    return {
+      subject: { requestId, serial },
+      view: { requestId, serial, fingerprint, notAfter: notAfter.toISOString().slice(0, 10), name: personName(m.optionalText('name')) },
+      attachments: [{ filename: `sertifikat-${requestId}.pem`, content: pem, contentType: 'application/x-pem-file' }],
+    };
+  },
+  'csr-refused': (t, m): Built<CsrRefusedView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    return { subject: { requestId }, view: { requestId, explanation: explainItem(t, m), name: personName(m.optionalText('name')) } };
+  },
+  'receipt-confirmed': (_t, m): Built<ReceiptConfirmedView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    const at = new Date(m.text('at'));
+    if (!Number.isFinite(at.getTime())) m.fail('at', 'an ISO 8601 time');
+    return { subject: { requestId }, view: { requestId, at: `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC` } };
   },
   /** The one-time code that binds a Telegram account to this dinas address (the bot issue). */
   'otp-code': (_t, m): Built<OtpCodeView> => {
@@ -471,5 +529,6 @@ export function renderMail(t: Templates, template: string, model: Readonly<Recor
     subject,
     text: tidyText(t.render(`mail/${template}.txt`, view)),
     html: t.render(`mail/${template}.html`, view),
+    attachments: built.attachments ?? [],
   };
 }

@@ -17,6 +17,8 @@ export interface OutboxSenderDeps {
   /** How long a claimed row is left alone before another sender may retry it (a sender died mid-send). */
   readonly leaseMs?: number;
   readonly batch?: number;
+  /** Called once a row was accepted by the mail server (the certificate mail records delivery, Pasal 16(6)). */
+  readonly onSent?: (row: OutboxRow) => Promise<void>;
 }
 
 export interface DrainReport {
@@ -69,6 +71,7 @@ export async function drainMailOutbox(d: OutboxSenderDeps): Promise<DrainReport>
       await d.transport.sendMail({
         from: d.from, to: row.recipient, subject: mail.subject, text: mail.text, html: mail.html,
         messageId: row.messageId, ...thread,
+        attachments: mail.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
         // RFC 3834: we answer automatically; ask others' auto-responders not to answer us.
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
       });
@@ -83,7 +86,10 @@ export async function drainMailOutbox(d: OutboxSenderDeps): Promise<DrainReport>
         lastError: String((e as { responseCode?: number; code?: string }).responseCode ?? (e as { code?: string }).code ?? 'error').slice(0, 40),
       });
       if (final) report.failed++; else report.retried++;
+      continue;
     }
+    // Outside the try: the mail is out, whatever the hook does; a failing hook must not make it resend.
+    await d.onSent?.(row).catch(() => undefined);
   }
   return report;
 }

@@ -10,6 +10,8 @@ import { createTemplates } from '../../templates/catalog.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import type { MailConfig } from '../../cli/config.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
+import { recordMailDelivery } from '../../cli/mail-app.ts';
 
 export const AUTHSERV = 'mx.pontianak.go.id';
 
@@ -31,13 +33,14 @@ export function mailConfig(imapUrl: string, smtpUrl?: string): MailConfig {
 }
 
 /** A seeded desk (roster of PEOPLE, two officers) wired to a Dovecot mailbox, as `ra-desk mail sync` wires it. */
-export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sqlite', options: { clock?: Clock } = {}): Promise<MailHarness> {
+export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sqlite', options: { clock?: Clock; ca?: CertificateAuthority } = {}): Promise<MailHarness> {
   const db = await openTestDatabase(kind);
   const desk = createTestDesk(db.ds, db.dataDir, options.clock ? { clock: options.clock } : {});
   await seedDesk(desk);
   const mail = createMailDesk({
     ds: db.ds, ports: desk.ports, mail: mailConfig(imapUrl), officialDomains: ['pontianak.go.id'],
     maxFileBytes: 10 * 1024 * 1024, maxMessageBytes: 25 * 1024 * 1024, afterCommit: async () => { await desk.auditLog.checkpoint(); },
+    ca: options.ca ?? null,
   });
   return {
     db, ds: db.ds, desk, mail,
@@ -53,7 +56,10 @@ export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sql
     async drain(smtpUrl, now = () => new Date()) {
       const transport = createSmtpTransport(`${smtpUrl}?ignoreTLS=true`);
       try {
-        return await drainMailOutbox({ ds: db.ds, t: createTemplates(), transport, from: 'Otoritas Pendaftaran Kota Pontianak <ra@pontianak.go.id>', now });
+        return await drainMailOutbox({
+          ds: db.ds, t: createTemplates(), transport, from: 'Otoritas Pendaftaran Kota Pontianak <ra@pontianak.go.id>', now,
+          onSent: (row) => recordMailDelivery(desk.ports, row),
+        });
       } finally {
         transport.close();
       }

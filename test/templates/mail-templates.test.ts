@@ -132,6 +132,16 @@ const SAMPLES: readonly Sample[] = [
   },
   { title: 'renewal of an unknown certificate', template: 'request-refused', tag: null, model: { kind: 'renewal', code: 'RENEW.CERTIFICATE_UNKNOWN', params: {} } },
   { title: 'revocation without a serial', template: 'request-refused', tag: null, model: { kind: 'revocation', code: 'MAIL.SERIAL_REQUIRED', params: {} } },
+  { title: 'agreement accepted, CSR by mail (sandbox)', template: 'agreement-accepted', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', csrByMail: 'yes' } },
+  {
+    title: 'certificate delivered', template: 'certificate-issued', tag: 'OP-2026-000123',
+    model: {
+      requestId: 'OP-2026-000123', serial: '4f1a9c2b7d', notAfter: '2028-11-25T03:00:00.000Z', fingerprint: 'ab'.repeat(32), name: 'Siti Aminah',
+      certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n',
+    },
+  },
+  { title: 'weak CSR', template: 'csr-refused', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', code: 'CSR.WEAK_KEY', params: { bits: 1024, minBits: 2048 } } },
+  { title: 'receipt', template: 'receipt-confirmed', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', at: '2026-11-25T03:04:05.000Z' } },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 

@@ -17,6 +17,7 @@ export type ChatStep =
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
   | { readonly step: 'await_csr'; readonly requestId: string }
+  | { readonly step: 'cert_check' }
   | { readonly step: 'renew_nik'; readonly requestId: string }
   | { readonly step: 'renew_docs'; readonly requestId: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'revoke_note'; readonly certificateId: string }

@@ -30,6 +30,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   mail: async (ctx) => (await import('./commands/mail.ts')).runMail(ctx),
   serve: async (ctx) => (await import('./commands/serve.ts')).runServe(ctx),
   reminders: async (ctx) => (await import('./commands/reminders.ts')).runReminders(ctx),
+  cert: async (ctx) => (await import('./commands/cert.ts')).runCert(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

@@ -194,3 +194,25 @@ describe('Cabut (Pasal 18)', () => {
     expect(await h.db.ds.getRepository(RequestSchema).countBy({ kind: 'revocation' })).toBe(0);
   });
 });
+
+describe('/cek: is this certificate good? (Pasal 14(2))', () => {
+  it('answers valid for an issued one, revoked after revocation, unreadable for garbage; anyone may ask', async () => {
+    const { cert } = await sitiWithCertificate();
+    const doc = (await h.desk.ports.vault.list(cert.requestId)).find((d) => d.kind === 'certificate')!;
+    const pem = Buffer.from(await h.desk.ports.vault.read(doc.id, cert.requestId));
+    const relying = h.tg.user(8300001, { first_name: 'Penerima' });
+    relying.sendCommand('/cek');
+    await h.reply(8300001, /Kirim berkas sertifikat/);
+    relying.sendDocument({ filename: 'siti.pem', mimeType: 'application/x-pem-file', bytes: pem });
+    await h.reply(8300001, /sah: diterbitkan oleh CA yang dikenal/);
+    await h.ca!.revoke(cert.serial, 'keyCompromise', new Date());
+    relying.sendCommand('/cek');
+    await h.reply(8300001, /Kirim berkas sertifikat/);
+    relying.sendDocument({ filename: 'siti.pem', mimeType: 'application/x-pem-file', bytes: pem });
+    await h.reply(8300001, /telah dicabut/);
+    relying.sendCommand('/cek');
+    await h.reply(8300001, /Kirim berkas sertifikat/);
+    relying.sendDocument({ filename: 'x.cer', mimeType: 'application/pkix-cert', bytes: Buffer.from('bukan sertifikat') });
+    await h.reply(8300001, /tidak dapat dibaca|tidak berisi sertifikat/);
+  });
+});

@@ -1,0 +1,36 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { CommandContext } from '../main.ts';
+import { parseFlags } from '../main.ts';
+import { EXIT, UsageError } from '../io.ts';
+import { openApp } from '../app.ts';
+import { parseIsoTime } from './reminders.ts';
+import { CERT_FILE_MAX_BYTES } from '../../storage/ca/certificate-file.ts';
+import { describeCertificateStatus } from '../../templates/certificate-status.ts';
+
+/**
+ * `ra-desk cert status FILE [--at ISO-TIME] [--json]` (Pasal 14(2)): valid, expired, not yet valid,
+ * revoked, unknown issuer or unreadable, with every check made. Exit 0 only for a valid certificate, so
+ * scripts can rely on it; 1 for any other verdict; 2 for bad usage.
+ */
+export async function runCert(ctx: CommandContext): Promise<number> {
+  const [action, ...rest] = ctx.args;
+  if (action !== 'status') throw new UsageError('CERT.USAGE');
+  const { values, positionals } = parseFlags(rest, { at: { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError('CERT.USAGE');
+  const path = positionals[0]!;
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError('CLI.FILE_NOT_FOUND', { path });
+  if (statSync(path).size > CERT_FILE_MAX_BYTES) throw new UsageError('CERT.FILE_TOO_LARGE', { maxKb: CERT_FILE_MAX_BYTES / 1024 });
+  const at = values.at === undefined ? undefined : parseIsoTime(values.at);
+  if (at === null) throw new UsageError('REMINDERS.BAD_NOW', { given: (values.at ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 60) });
+
+  const app = await openApp(await ctx.config());
+  try {
+    const ca = await app.ca();
+    if (!ca) throw new UsageError('CERT.NO_VERIFIER');
+    const report = await ca.status(readFileSync(path), at ?? app.ports.clock.now());
+    ctx.io.out(values.json ? JSON.stringify(report) : describeCertificateStatus(ctx.io.t, report));
+    return report.status === 'valid' ? EXIT.ok : EXIT.failure;
+  } finally {
+    await app.close();
+  }
+}

@@ -72,7 +72,8 @@ function requestFacts(ctx: BotContext, kind: string, details: Readonly<Record<st
     const ground = details['ground'] ?? 'other';
     return `\n${ctx.say('BOT.CARD_REVOCATION', { serial: details['serial'] ?? '-', ground: ctx.desk.t.has(`GROUND.${ground}`) ? ctx.say(`GROUND.${ground}`) : ground })}`
       + (details['note'] ? `\n${ctx.say('BOT.CARD_NOTE', { note: details['note'] })}` : '')
-      + (details['incidentId'] ? `\n${ctx.say('BOT.CARD_INCIDENT', { id: details['incidentId'] })}` : '');
+      + (details['incidentId'] ? `\n${ctx.say('BOT.CARD_INCIDENT', { id: details['incidentId'] })}` : '')
+      + (details['askedBy'] ? `\n${ctx.say('BOT.CARD_ASKED_BY_RA')}` : '');
   }
   if (kind === 'renewal') return `\n${ctx.say(details['dataChanged'] === 'yes' ? 'BOT.CARD_RENEWAL_CHANGED' : 'BOT.CARD_RENEWAL', { serial: details['renewsSerial'] ?? '-' })}`;
   return '';

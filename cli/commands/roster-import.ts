@@ -53,7 +53,7 @@ async function* readRosterCsv(path: string, badRows: { line: number; code: strin
 
 /** `ra-desk roster import FILE.csv` */
 export async function runRosterImport(ctx: CommandContext): Promise<number> {
-  const { positionals } = parseFlags(ctx.args, {});
+  const { values, positionals } = parseFlags(ctx.args, { full: { type: 'boolean' } });
   const [path, extra] = positionals;
   if (!path || extra !== undefined) throw new UsageError('ROSTER.USAGE');
   if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError('CLI.FILE_NOT_FOUND', { path });
@@ -75,12 +75,17 @@ export async function runRosterImport(ctx: CommandContext): Promise<number> {
     })();
     // A progress line only on a terminal; a pipe or a log file gets the summary alone.
     const progress = io.interactive ? { onProgress: (done: number) => { process.stderr.write(`\r${io.t.message('ROSTER.PROGRESS', { done })}`); } } : {};
-    const report = await importRoster(app.ports, lines, progress);
+    const full = values.full ? { fullRoster: () => badRows.length === 0 && parseError === null } : {};
+    const report = await importRoster(app.ports, lines, { ...progress, ...full });
     if (io.interactive) process.stderr.write('\n');
     const errors = [...report.errors, ...badRows.map((b) => ({ ...b, params: {} }))].sort((a, b) => a.line - b.line);
     for (const e of errors) io.err(io.t.message('ROSTER.LINE_ERROR', { line: e.line, reason: io.t.message(e.code, e.params) }));
     if (parseError !== null) io.err(io.t.message('ROSTER.PARSE_STOPPED', { line: parseError }));
     io.out(io.t.message('ROSTER.SUMMARY', { created: report.created, updated: report.updated, errors: errors.length + (parseError ? 1 : 0) }));
+    if (values.full) io.out(io.t.message(report.dropSkipped ? 'ROSTER.FULL_SKIPPED' : 'ROSTER.FULL_DONE', { dropped: report.dropped }));
+    if (report.revocationRequests.length > 0) {
+      io.out(io.t.message('ROSTER.REVOCATIONS_OPENED', { count: report.revocationRequests.length, ids: report.revocationRequests.join(', ') }));
+    }
     return errors.length > 0 || parseError !== null ? EXIT.usage : EXIT.ok;
   } finally {
     await app.close();

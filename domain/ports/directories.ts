@@ -14,7 +14,9 @@ export interface RosterDirectory {
    * Insert or update by NIP (officials: by e-mail). Refused when the NIK or the e-mail already belongs
    * to another person on the roster.
    */
-  upsert(entry: RosterEntry, at: string, tx: TransactionHandle): Promise<Result<{ personId: string; created: boolean }, RosterUpsertCode>>;
+  upsert(entry: RosterEntry, at: string, tx: TransactionHandle): Promise<Result<{ personId: string; created: boolean; agencyChanged: boolean }, RosterUpsertCode>>;
+  /** A full roster was imported: everyone active not in `keep` leaves it (active = false). Returns who left. */
+  deactivateAllExcept(keep: ReadonlySet<string>, at: string, tx: TransactionHandle): Promise<string[]>;
   count(): Promise<number>;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { RosterDirectory } from '../../domain/ports/directories.ts';
 import type { RosterPerson } from '../../domain/roster/roster-person.ts';
 import type { PersonCategory } from '../../domain/roster/roster-entry.ts';
@@ -40,7 +40,16 @@ export function createRosterDirectory(ds: DataSource, cipher: FieldCipher): Rost
         superiorNip: entry.superiorNip, category: entry.category, active: true, updatedAt: at,
       };
       await r.save(row);
-      return ok({ personId: row.personId, created: !existing });
+      return ok({ personId: row.personId, created: !existing, agencyChanged: existing !== null && existing.active && existing.agency !== entry.agency });
+    },
+
+    async deactivateAllExcept(keep, at, tx) {
+      const r = repo(tx);
+      const active = await r.find({ select: { personId: true }, where: { active: true } });
+      const leaving = active.map((a) => a.personId).filter((id) => !keep.has(id));
+      // Chunks keep each statement's parameter list well under SQLite's and PostgreSQL's limits.
+      for (let i = 0; i < leaving.length; i += 500) await r.update({ personId: In(leaving.slice(i, i + 500)) }, { active: false, updatedAt: at });
+      return leaving;
     },
   };
 }

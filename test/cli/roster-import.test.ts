@@ -213,3 +213,39 @@ describe.concurrent('roster import of files that are not a roster', () => {
     expect(r.nips).toEqual(['198606162011012002']);
   });
 });
+
+describe('roster import --full (the file is the whole roster)', () => {
+  const root = makeTempDir('cli-roster-full');
+  afterAll(() => removeTempDir(root));
+  const two = [
+    'nip,nik,name,email,agency,position,superior_nip',
+    '198505152010011001,6171011505850001,Ahmad Fauzi,ahmad.fauzi@pontianak.go.id,Dinas Perhubungan,Analis,',
+    '199409092019012010,6171014909940010,Nur Aisyah,nur.aisyah@pontianak.go.id,Dinas Pendidikan,Guru,',
+  ];
+  const active = (dataDir: string): Record<string, number> => {
+    const sqlite = new Database(sqliteFile(dataDir), { readonly: true, fileMustExist: true });
+    try {
+      return Object.fromEntries((sqlite.prepare('SELECT nip, active FROM roster_entries').all() as { nip: string; active: number }[]).map((r) => [r.nip, Number(r.active)]));
+    } finally {
+      sqlite.close();
+    }
+  };
+
+  it('deactivates who is no longer listed, and nobody when the file has a bad row', async () => {
+    const env = { RA_DATA_DIR: join(root, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64') };
+    writeFileSync(join(root, 'all.csv'), two.join('\n') + '\n');
+    expect((await runCli(['roster', 'import', join(root, 'all.csv')], env)).code).toBe(0);
+
+    writeFileSync(join(root, 'bad.csv'), [two[0], two[1], '199409092019012010,123,Nur Aisyah,nur.aisyah@pontianak.go.id,Dinas Pendidikan,Guru,'].join('\n') + '\n');
+    const bad = await runCli(['roster', 'import', join(root, 'bad.csv'), '--full'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain(t.message('ROSTER.FULL_SKIPPED'));
+    expect(active(env.RA_DATA_DIR)).toEqual({ '198505152010011001': 1, '199409092019012010': 1 });
+
+    writeFileSync(join(root, 'one.csv'), [two[0], two[1]].join('\n') + '\n');
+    const one = await runCli(['roster', 'import', join(root, 'one.csv'), '--full'], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(t.message('ROSTER.FULL_DONE', { dropped: 1 }));
+    expect(active(env.RA_DATA_DIR)).toEqual({ '198505152010011001': 1, '199409092019012010': 0 });
+  });
+});

@@ -84,7 +84,7 @@ describe('importRoster (Pasal 9(2)a, 13(1))', () => {
     await importRoster(ports, lines([row(PEOPLE.andi), row(PEOPLE.siti), row(PEOPLE.andi), row(PEOPLE.budi, { nip: 'x' })]));
     expect(state.audit).toHaveLength(1);
     const audit = state.audit[0];
-    expect(audit).toMatchObject({ actor: 'system', action: 'roster.import', subject: 'roster', outcome: 'created:2/updated:0/errors:2', evidence: [] });
+    expect(audit).toMatchObject({ actor: 'system', action: 'roster.import', subject: 'roster', outcome: 'created:2/updated:0/errors:2/dropped:0', evidence: [] });
     if (audit) expect(() => assertAuditSafe(audit)).not.toThrow();
   });
 
@@ -99,10 +99,10 @@ describe('importRoster (Pasal 9(2)a, 13(1))', () => {
     await importRoster(ports, lines([row(PEOPLE.andi), row(PEOPLE.siti), walikota]));
     const before = state.roster.map((p) => p.personId).sort();
     const report = await importRoster(ports, lines([row(PEOPLE.andi, { position: 'Kepala Seksi' }), row(PEOPLE.siti), walikota]));
-    expect(report).toEqual({ created: 0, updated: 3, errors: [] });
+    expect(report).toEqual({ created: 0, updated: 3, errors: [], dropped: 0, dropSkipped: false, revocationRequests: [] });
     expect(state.roster.map((p) => p.personId).sort()).toEqual(before);
     expect(state.roster.find((p) => p.nip === PEOPLE.andi.nip)?.position).toBe('Kepala Seksi');
-    expect(state.audit.map((a) => a.outcome)).toEqual(['created:3/updated:0/errors:0', 'created:0/updated:3/errors:0']);
+    expect(state.audit.map((a) => a.outcome)).toEqual(['created:3/updated:0/errors:0/dropped:0', 'created:0/updated:3/errors:0/dropped:0']);
   });
 
   it('refuses a NIK or e-mail address that belongs to someone else on the roster', async () => {
@@ -152,7 +152,7 @@ describe('importRoster (Pasal 9(2)a, 13(1))', () => {
       yield { line: 3, row: row(PEOPLE.siti) };
     }
     const report = await importRoster(ports, source());
-    expect(report).toEqual({ created: 2, updated: 0, errors: [] });
+    expect(report).toEqual({ created: 2, updated: 0, errors: [], dropped: 0, dropSkipped: false, revocationRequests: [] });
     expect(state.roster).toHaveLength(2);
   });
 });

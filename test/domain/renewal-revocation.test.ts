@@ -210,3 +210,40 @@ describe('renewal (Pasal 17)', () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe('the RA starts a revocation after a roster change (Pasal 18(1))', () => {
+  it('asks officers about certificates of people who moved agency or left a full roster, once, and drops nobody when the file has errors', async () => {
+    const { desk, ca } = await open();
+    const siti = await seedIssuedCertificate(desk, ca, 'siti');
+    const budi = await seedIssuedCertificate(desk, ca, 'budi');
+    const rows = (patch: Partial<Record<keyof typeof PEOPLE, { agency: string }>> = {}, only: (keyof typeof PEOPLE)[] = ['andi', 'siti', 'rahmat', 'budi']) =>
+      only.map((k, i) => ({ line: i + 2, row: { ...rosterRow(PEOPLE[k]), ...(patch[k] ?? {}) } }));
+
+    // Siti moves to another agency: one revocation waits for an officer; officers are told.
+    const moved = await importRoster(desk.ports, rows({ siti: { agency: 'Dinas Kesehatan' } }));
+    expect(moved.revocationRequests).toHaveLength(1);
+    const req = (await desk.ports.cases.get(moved.revocationRequests[0]!))!;
+    expect(req).toMatchObject({ kind: 'revocation', status: 'pending_review', details: expect.objectContaining({ ground: 'data_changed', askedBy: 'system', certificateId: siti.certificateId }) });
+    const told = await db.ds.getRepository(OutboxSchema).findBy({ template: 'officer-roster-revocations' });
+    expect(told.map((o) => o.recipient).sort()).toEqual([OFFICERS.rahmat, OFFICERS.andi].sort());
+    // The officer confirms she keeps it: rejected with a reason, the certificate stays active.
+    expect((await decideRequest(desk.ports, { requestId: req.id, officerTelegramId: OFFICERS.rahmat, outcome: 'reject', reasons: ['Tetap di lingkungan Pemkot'] })).ok).toBe(true);
+    expect((await desk.ports.certificates.get(siti.certificateId))!.state).toBe('active');
+
+    // A full roster with a bad row drops nobody.
+    const bad = await importRoster(desk.ports, [...rows({}, ['andi', 'siti', 'rahmat']), { line: 9, row: { ...rosterRow(PEOPLE.budi), nik: '123' } }], { fullRoster: () => true });
+    expect(bad).toMatchObject({ dropped: 0, dropSkipped: true });
+    expect((await desk.ports.roster.findByNip(PEOPLE.budi.nip))!.active).toBe(true);
+
+    // Budi left: the full roster without him deactivates him and asks about his certificate, once.
+    const full = await importRoster(desk.ports, rows({ siti: { agency: 'Dinas Kesehatan' } }, ['andi', 'siti', 'rahmat']), { fullRoster: () => true });
+    expect(full).toMatchObject({ dropped: 1, dropSkipped: false });
+    expect(full.revocationRequests).toHaveLength(1);
+    expect((await desk.ports.cases.get(full.revocationRequests[0]!))!.details).toMatchObject({ ground: 'moved_retired', certificateId: budi.certificateId });
+    expect((await desk.ports.roster.findByNip(PEOPLE.budi.nip))!.active).toBe(false);
+    const again = await importRoster(desk.ports, rows({ siti: { agency: 'Dinas Kesehatan' } }, ['andi', 'siti', 'rahmat']), { fullRoster: () => true });
+    expect(again).toMatchObject({ dropped: 0, revocationRequests: [] });
+    // Nothing personal in the audit trail.
+    expect(JSON.stringify(await db.ds.getRepository(AuditSchema).find())).not.toContain(PEOPLE.budi.nik);
+  });
+});

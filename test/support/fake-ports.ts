@@ -404,7 +404,12 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
         active: true, nikLookup,
       };
       write(handle, (t) => { t.roster.set(person.personId, person); });
-      return ok({ personId: person.personId, created: !existing });
+      return ok({ personId: person.personId, created: !existing, agencyChanged: existing !== undefined && existing.active && existing.agency !== entry.agency });
+    },
+    async deactivateAllExcept(keep, _at, handle) {
+      const leaving = [...read(handle).roster.values()].filter((p) => p.active && !keep.has(p.personId));
+      write(handle, (t) => { for (const p of leaving) t.roster.set(p.personId, { ...p, active: false }); });
+      return leaving.map((p) => p.personId);
     },
   };
 

@@ -38,6 +38,9 @@ const schema = z.object({
   RA_TELEGRAM_WEBHOOK_PORT: positiveInt('RA_TELEGRAM_WEBHOOK_PORT', 65535).default(8081),
   RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
   RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
+  RA_HTTP_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'RA_HTTP_HOST must be an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+  RA_HTTP_PORT: z.string().regex(/^\d+$/, 'RA_HTTP_PORT must be a port number (0 turns /healthz and /metrics off)').transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, 'RA_HTTP_PORT must be between 0 and 65535 (0 turns /healthz and /metrics off)').default(8080),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -63,6 +66,8 @@ export interface Config {
   /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
   readonly ca: 'sandbox' | 'bsre-manual';
   readonly allowSandbox: boolean;
+  /** `/healthz` and `/metrics` of `serve`; null when RA_HTTP_PORT is 0. */
+  readonly http: { readonly host: string; readonly port: number } | null;
 }
 
 export interface MailConfig {
@@ -116,6 +121,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
+    http: c.RA_HTTP_PORT === 0 ? null : { host: c.RA_HTTP_HOST, port: c.RA_HTTP_PORT },
   };
 }
 

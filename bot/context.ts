@@ -17,6 +17,8 @@ export type ChatStep =
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
   | { readonly step: 'await_csr'; readonly requestId: string }
+  // An officer is about to upload the certificate BSrE issued for this request (bsre-manual).
+  | { readonly step: 'bsre_upload'; readonly requestId: string }
   | { readonly step: 'renew_nik'; readonly requestId: string }
   | { readonly step: 'renew_docs'; readonly requestId: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'revoke_note'; readonly certificateId: string }

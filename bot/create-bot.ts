@@ -16,6 +16,7 @@ import { unhandled } from './features/unhandled.ts';
 import { renew } from './features/renew.ts';
 import { revoke } from './features/revoke.ts';
 import { officerRevocation } from './features/officer-revocation.ts';
+import { officerBsre } from './features/officer-bsre.ts';
 
 export interface BotOptions {
   readonly token: string;
@@ -39,7 +40,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
     await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
   });
   // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard.
-  guarded.use(allowOutsiderCommand, start, secretsGuard, apply, renew, revoke, asnMenu, agreement, delivery, officer, officerRevocation, manager, unhandled);
+  guarded.use(allowOutsiderCommand, start, secretsGuard, apply, renew, revoke, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, manager, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

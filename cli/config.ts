@@ -38,6 +38,8 @@ const schema = z.object({
   RA_TELEGRAM_WEBHOOK_PORT: positiveInt('RA_TELEGRAM_WEBHOOK_PORT', 65535).default(8081),
   RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
   RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
+  RA_CA_ROOTS: z.string().min(1).optional(),
+  RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -63,6 +65,10 @@ export interface Config {
   /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
   readonly ca: 'sandbox' | 'bsre-manual';
   readonly allowSandbox: boolean;
+  /** PEM file of BSrE's root and intermediate certificates that imported certificates must chain to; unset: imports are refused. */
+  readonly caRoots: string | undefined;
+  /** `bsre-manual`: days a step may wait before its stall reminder. */
+  readonly bsreStallDays: number;
 }
 
 export interface MailConfig {
@@ -116,6 +122,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
+    caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
+    bsreStallDays: c.RA_BSRE_STALL_DAYS,
   };
 }
 

@@ -42,7 +42,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     ? createBotFor(app.ds, app.ports, app.keys, {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot,
       onError: (e) => io.err(io.t.message('SERVE.BOT_ERROR', { reason: e.name, update: e.updateId })),
-      ca: await app.ca(),
+      ca: await app.ca(), verifier: app.verifier(),
     }).bot
     : null;
   const webhook = config.telegram.webhook;
@@ -61,7 +61,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     sending = sending.then(async () => {
       if (stopping) return;
       await drainOutboxOf(app);
-      if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now());
+      if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now(), app.ports);
     }).catch((e: unknown) => io.err(io.t.message('SERVE.OUTBOX_ERROR', { reason: errorName(e) })));
   }, 5_000);
 

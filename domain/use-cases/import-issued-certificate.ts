@@ -10,10 +10,13 @@ import type { CertificateVerifier, ReceivedCertificate } from '../ports/certific
 import { lifecycles } from './lifecycle-for.ts';
 import type { DeskPorts } from './desk-ports.ts';
 
-export type ImportCode =
-  | 'CERTIMPORT.NOT_AN_OFFICER' | 'CERTIMPORT.NOT_FOUND' | 'CERTIMPORT.NOT_WAITING' | 'CERTIMPORT.UNREADABLE'
-  | 'CERTIMPORT.IS_CA' | 'CERTIMPORT.NOT_APPLICANT' | 'CERTIMPORT.NOT_YET_VALID' | 'CERTIMPORT.EXPIRED'
-  | 'CERTIMPORT.NO_ROOTS' | 'CERTIMPORT.ISSUER_UNKNOWN' | 'CERTIMPORT.SIGNATURE_INVALID' | 'CERTIMPORT.PRIVATE_KEY';
+/** Every refusal of an import; each has an Indonesian message (templates/id/messages/bsre.json). */
+export const IMPORT_CODES = [
+  'CERTIMPORT.NOT_AN_OFFICER', 'CERTIMPORT.NOT_FOUND', 'CERTIMPORT.NOT_WAITING', 'CERTIMPORT.UNREADABLE',
+  'CERTIMPORT.IS_CA', 'CERTIMPORT.NOT_APPLICANT', 'CERTIMPORT.NOT_YET_VALID', 'CERTIMPORT.EXPIRED',
+  'CERTIMPORT.NO_ROOTS', 'CERTIMPORT.ISSUER_UNKNOWN', 'CERTIMPORT.SIGNATURE_INVALID', 'CERTIMPORT.PRIVATE_KEY',
+] as const;
+export type ImportCode = (typeof IMPORT_CODES)[number];
 
 /** A file with key material in it is refused outright: a private key never passes through ra-desk (Pasal 20). */
 const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;

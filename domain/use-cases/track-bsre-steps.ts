@@ -5,9 +5,12 @@ import { isCaseId } from '../requests/case-id.ts';
 import { BSRE_STEPS, checkTick, isBsreStep, nextStep, stepKey, type BsreStep } from '../certificates/bsre-steps.ts';
 import type { DeskPorts } from './desk-ports.ts';
 
-export type TickCode =
-  | 'BSRE.NOT_AN_OFFICER' | 'BSRE.NOT_FOUND' | 'BSRE.NOT_WAITING' | 'BSRE.UNKNOWN_STEP'
-  | 'BSRE.STEP_ALREADY_DONE' | 'BSRE.STEP_OUT_OF_ORDER' | 'BSRE.ALL_STEPS_DONE';
+/** Every refusal of a tick; each has an Indonesian message (templates/id/messages/bsre.json). */
+export const TICK_CODES = [
+  'BSRE.NOT_AN_OFFICER', 'BSRE.NOT_FOUND', 'BSRE.NOT_WAITING', 'BSRE.UNKNOWN_STEP',
+  'BSRE.STEP_ALREADY_DONE', 'BSRE.STEP_OUT_OF_ORDER', 'BSRE.ALL_STEPS_DONE',
+] as const;
+export type TickCode = (typeof TICK_CODES)[number];
 
 /** Steps are named by their number in refusals: the officer's card lists them numbered 1-5. */
 export const stepNo = (step: BsreStep): number => BSRE_STEPS.indexOf(step) + 1;

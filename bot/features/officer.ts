@@ -27,6 +27,8 @@ officer.command('antrian', async (ctx) => {
   const pending = all.filter((c) => c.status === 'pending_review').slice(0, 10);
   const k = new InlineKeyboard();
   for (const c of pending) k.text(`${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
+  // bsre-manual: requests waiting at BSrE, whose steps the officers tick off (officer-bsre.ts).
+  for (const c of all.filter((x) => x.status === 'submitted_to_ca' && (x.kind === 'issuance' || x.kind === 'renewal')).slice(0, 10)) k.text(`⏳ ${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
   await ctx.reply(`${ctx.say('BOT.QUEUE_TITLE')}\n${counts}`, { reply_markup: k });
 });
 

@@ -24,6 +24,8 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   // The sandbox CA issues certificates with no legal force: a production desk must not run it by accident.
   if (config.ca === 'sandbox' && !config.allowSandbox) throw new UsageError('SERVE.SANDBOX_REFUSED');
   const app = await openApp(config);
+  // A broken RA_CA_ROOTS stops the service at start, not at an officer's first import.
+  const verifier = (() => { try { return app.verifier(); } catch (e) { void app.close(); throw e; } })();
   const { io } = ctx;
   let stopping = false;
   const errorName = (e: unknown) => (e as { code?: string }).code ?? (e as Error).name ?? 'error';
@@ -42,7 +44,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     ? createBotFor(app.ds, app.ports, app.keys, {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot,
       onError: (e) => io.err(io.t.message('SERVE.BOT_ERROR', { reason: e.name, update: e.updateId })),
-      ca: await app.ca(), verifier: app.verifier(),
+      ca: await app.ca(), verifier,
     }).bot
     : null;
   const webhook = config.telegram.webhook;

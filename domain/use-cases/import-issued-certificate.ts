@@ -12,7 +12,7 @@ import type { DeskPorts } from './desk-ports.ts';
 
 /** Every refusal of an import; each has an Indonesian message (templates/id/messages/bsre.json). */
 export const IMPORT_CODES = [
-  'CERTIMPORT.NOT_AN_OFFICER', 'CERTIMPORT.NOT_FOUND', 'CERTIMPORT.NOT_WAITING', 'CERTIMPORT.UNREADABLE',
+  'CERTIMPORT.NOT_AN_OFFICER', 'CERTIMPORT.OWN_REQUEST', 'CERTIMPORT.NOT_FOUND', 'CERTIMPORT.NOT_WAITING', 'CERTIMPORT.UNREADABLE',
   'CERTIMPORT.IS_CA', 'CERTIMPORT.NOT_APPLICANT', 'CERTIMPORT.NOT_YET_VALID', 'CERTIMPORT.EXPIRED',
   'CERTIMPORT.NO_ROOTS', 'CERTIMPORT.ISSUER_UNKNOWN', 'CERTIMPORT.SIGNATURE_INVALID', 'CERTIMPORT.PRIVATE_KEY',
 ] as const;
@@ -56,6 +56,8 @@ export async function importIssuedCertificate(
   if (!isCaseId(input.requestId)) return refuse('CERTIMPORT.NOT_FOUND', { requestId: '?' });
   const req = await p.cases.get(input.requestId);
   if (!req || (req.kind !== 'issuance' && req.kind !== 'renewal') || !req.applicant.personId) return refuse('CERTIMPORT.NOT_FOUND', { requestId: input.requestId });
+  // As with decisions (Pasal 15(4)): an officer does not handle their own certificate.
+  if (req.applicant.personId === officer.personId || (req.applicant.nip !== null && req.applicant.nip === officer.nip)) return refuse('CERTIMPORT.OWN_REQUEST', { requestId: req.id });
   if (req.status !== 'submitted_to_ca') return refuse('CERTIMPORT.NOT_WAITING', { requestId: req.id, status: req.status });
 
   if (PRIVATE_KEY_PEM.test(Buffer.from(input.bytes).toString('latin1'))) return refuse('CERTIMPORT.PRIVATE_KEY', { requestId: req.id });

@@ -7,7 +7,7 @@ import type { DeskPorts } from './desk-ports.ts';
 
 /** Every refusal of a tick; each has an Indonesian message (templates/id/messages/bsre.json). */
 export const TICK_CODES = [
-  'BSRE.NOT_AN_OFFICER', 'BSRE.NOT_FOUND', 'BSRE.NOT_WAITING', 'BSRE.UNKNOWN_STEP',
+  'BSRE.NOT_AN_OFFICER', 'BSRE.OWN_REQUEST', 'BSRE.NOT_FOUND', 'BSRE.NOT_WAITING', 'BSRE.UNKNOWN_STEP',
   'BSRE.STEP_ALREADY_DONE', 'BSRE.STEP_OUT_OF_ORDER', 'BSRE.ALL_STEPS_DONE',
 ] as const;
 export type TickCode = (typeof TICK_CODES)[number];
@@ -43,6 +43,7 @@ export async function tickBsreStep(
   return p.uow.run(async (tx) => {
     const req = await p.cases.get(input.requestId, tx);
     if (!req || (req.kind !== 'issuance' && req.kind !== 'renewal')) return refuse('BSRE.NOT_FOUND', { requestId: input.requestId });
+    if (req.applicant.personId === officer.personId || (req.applicant.nip !== null && req.applicant.nip === officer.nip)) return refuse('BSRE.OWN_REQUEST', { requestId: req.id });
     if (req.status !== 'submitted_to_ca') return refuse('BSRE.NOT_WAITING', { requestId: req.id, status: req.status });
     const allowed = checkTick(req.details, step);
     if (!allowed.ok) return refuse(allowed.code, { requestId: req.id, step: stepNo(step), expected: allowed.expected ? stepNo(allowed.expected) : '-' });

@@ -49,18 +49,23 @@ beforeEach(async () => {
 });
 
 /** An issuance (or renewal) of `who` that went to BSrE after the agreement, written through the repository. */
-async function atBsre(who: keyof typeof PEOPLE = 'siti', o: { status?: 'submitted_to_ca' | 'approved'; channel?: 'email' | 'telegram' } = {}): Promise<string> {
+async function atBsre(
+  who: keyof typeof PEOPLE = 'siti',
+  o: { status?: 'submitted_to_ca' | 'approved'; channel?: 'email' | 'telegram'; renews?: { id: string; serial: string } } = {},
+): Promise<string> {
   const p = desk.ports;
   const person = (await p.roster.findByNip(PEOPLE[who].nip))!;
   return p.uow.run(async (tx) => {
-    const id = await p.cases.nextId('issuance', 2026, tx);
+    const kind = o.renews ? 'renewal' : 'issuance';
+    const id = await p.cases.nextId(kind, 2026, tx);
     await p.cases.create({
-      id, kind: 'issuance', status: o.status ?? 'submitted_to_ca', channel: o.channel ?? 'email',
+      id, kind, status: o.status ?? 'submitted_to_ca', channel: o.channel ?? 'email',
       applicant: { personId: person.personId, nip: person.nip, email: person.email, name: person.name },
       applicantNik: PEOPLE[who].nik, certificateType: 'individual', uses: ['signature'],
       details: {
         ...(o.status === 'approved' ? {} : { agreementAcceptedAt: NOW.toISOString(), agreementSha256: 'a'.repeat(64), bsreForwardedAt: NOW.toISOString() }),
         ...(o.channel === 'telegram' ? { telegramChatId: '8100001' } : {}),
+        ...(o.renews ? { renewsCertificateId: o.renews.id, renewsSerial: o.renews.serial, dataChanged: 'no' } : {}),
       },
       checks: passingChecks(), reviewRound: 1, createdAt: NOW.toISOString(),
     }, tx);
@@ -68,6 +73,7 @@ async function atBsre(who: keyof typeof PEOPLE = 'siti', o: { status?: 'submitte
   });
 }
 
+const tick = (id: string, step: string, officer: string = OFFICERS.rahmat) => tickBsreStep(desk.ports, { requestId: id, officerTelegramId: officer, step });
 const pem = (c: x509.X509Certificate): Buffer => Buffer.from(c.toString('pem'));
 const importAs = (requestId: string, bytes: Uint8Array, v: CertificateVerifier = verifier, officer: string = OFFICERS.rahmat) =>
   importIssuedCertificate(desk.ports, v, { requestId, officerTelegramId: officer, bytes });
@@ -190,18 +196,35 @@ describe('importing the certificate BSrE issued (bsre-manual)', () => {
     await expectNothingWritten(id);
   });
 
+  it('takes the renewed certificate for a renewal the same way, linked to the one it renews', async () => {
+    const first = await importAs(await atBsre(), pem(await bsre.issue({ email: SITI.email })));
+    if (!first.ok) throw new Error(first.code);
+    const renewal = await atBsre('siti', { renews: { id: first.value.certificateId, serial: first.value.serial } });
+    const r = await importAs(renewal, pem(await bsre.issue({ email: SITI.email })));
+    expect(r.ok).toBe(true);
+    const req = await desk.ports.cases.get(renewal);
+    expect(req).toMatchObject({ kind: 'renewal', status: 'completed', details: expect.objectContaining({ renewsCertificateId: first.value.certificateId }) });
+    expect((await desk.ports.certificates.findByRequest(renewal))!.serial).not.toBe(first.value.serial);
+  });
+
   it('refuses a non-officer, a request not at BSrE, and a second import', async () => {
     const id = await atBsre();
     const cert = pem(await bsre.issue({ email: SITI.email }));
     const stranger = await importAs(id, cert, verifier, '999999999');
     expect(stranger.ok ? 'ok' : stranger.code).toBe('CERTIMPORT.NOT_AN_OFFICER');
+    // Rahmat is an officer and on the roster: his own request is for another officer.
+    const own = await atBsre('rahmat');
+    const mine = await importAs(own, pem(await bsre.issue({ email: PEOPLE.rahmat.email })));
+    expect(mine.ok ? 'ok' : mine.code).toBe('CERTIMPORT.OWN_REQUEST');
+    expect((await tick(own, 'sent_to_bsre')).ok ? 'ok' : 'refused').toBe('refused');
+    expect((await importAs(own, pem(await bsre.issue({ email: PEOPLE.rahmat.email })), verifier, OFFICERS.andi)).ok).toBe(true);
     const approved = await atBsre('siti', { status: 'approved' });
     const early = await importAs(approved, cert);
     expect(early.ok ? 'ok' : `${early.code} ${t.message(early.code, early.params)}`).toMatch(/^CERTIMPORT.NOT_WAITING .*approved/);
     expect((await importAs(id, cert)).ok).toBe(true);
     const again = await importAs(id, cert);
     expect(again.ok ? 'ok' : again.code).toBe('CERTIMPORT.NOT_WAITING');
-    expect(await db.ds.getRepository(AuditSchema).countBy({ action: 'certificate.import' })).toBe(1);
+    expect(await db.ds.getRepository(AuditSchema).countBy({ action: 'certificate.import' })).toBe(2);
   });
 
   it('stops the program with a clear error when RA_CA_ROOTS is missing or holds no CA certificate', async () => {
@@ -215,7 +238,6 @@ describe('importing the certificate BSrE issued (bsre-manual)', () => {
 });
 
 describe('the BSrE steps an officer ticks off', () => {
-  const tick = (id: string, step: string, officer: string = OFFICERS.rahmat) => tickBsreStep(desk.ports, { requestId: id, officerTelegramId: officer, step });
   const codeOf = (r: { ok: boolean; code?: string }) => (r.ok ? 'ok' : r.code);
 
   it('accepting the agreement with bsre-manual sends the request to BSrE and tells the officers; with the sandbox it stays approved', async () => {
@@ -255,7 +277,7 @@ describe('the BSrE steps an officer ticks off', () => {
     const approved = await atBsre('siti', { status: 'approved' });
     const refusals: Array<{ ok: boolean; code?: TickCode; params?: Record<string, string | number> }> = [
       await tick(id, 'passphrase_set'), await tick(id, 'sent_to_bsre', '999999999'), await tick(id, 'nope'),
-      await tick(approved, 'sent_to_bsre'), await tick('OP-2026-999999', 'sent_to_bsre'),
+      await tick(approved, 'sent_to_bsre'), await tick('OP-2026-999999', 'sent_to_bsre'), await tick(await atBsre('rahmat'), 'sent_to_bsre'),
     ];
     for (const step of BSRE_STEPS) await tick(id, step);
     refusals.push(await tick(id, 'issued'));
@@ -265,7 +287,7 @@ describe('the BSrE steps an officer ticks off', () => {
       expect(text.length).toBeGreaterThan(20);
       expect(text).not.toMatch(/undefined|\{\{/);
     }
-    expect(new Set(refusals.map((r) => r.code))).toEqual(new Set(['BSRE.STEP_OUT_OF_ORDER', 'BSRE.NOT_AN_OFFICER', 'BSRE.UNKNOWN_STEP', 'BSRE.NOT_WAITING', 'BSRE.NOT_FOUND', 'BSRE.STEP_ALREADY_DONE']));
+    expect(new Set(refusals.map((r) => r.code))).toEqual(new Set(['BSRE.STEP_OUT_OF_ORDER', 'BSRE.NOT_AN_OFFICER', 'BSRE.UNKNOWN_STEP', 'BSRE.NOT_WAITING', 'BSRE.NOT_FOUND', 'BSRE.OWN_REQUEST', 'BSRE.STEP_ALREADY_DONE']));
   });
 });
 

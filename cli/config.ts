@@ -41,6 +41,8 @@ const schema = z.object({
   RA_HTTP_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'RA_HTTP_HOST must be an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
   RA_HTTP_PORT: z.string().regex(/^\d+$/, 'RA_HTTP_PORT must be a port number (0 turns /healthz and /metrics off)').transform(Number)
     .refine((n) => n >= 0 && n <= 65535, 'RA_HTTP_PORT must be between 0 and 65535 (0 turns /healthz and /metrics off)').default(8080),
+  RA_CA_ROOTS: z.string().min(1).optional(),
+  RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -68,6 +70,10 @@ export interface Config {
   readonly allowSandbox: boolean;
   /** `/healthz` and `/metrics` of `serve`; null when RA_HTTP_PORT is 0. */
   readonly http: { readonly host: string; readonly port: number } | null;
+  /** PEM file of BSrE's root and intermediate certificates that imported certificates must chain to; unset: imports are refused. */
+  readonly caRoots: string | undefined;
+  /** `bsre-manual`: days a step may wait before its stall reminder. */
+  readonly bsreStallDays: number;
 }
 
 export interface MailConfig {
@@ -122,6 +128,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
     http: c.RA_HTTP_PORT === 0 ? null : { host: c.RA_HTTP_HOST, port: c.RA_HTTP_PORT },
+    caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
+    bsreStallDays: c.RA_BSRE_STALL_DAYS,
   };
 }
 

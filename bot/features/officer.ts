@@ -8,6 +8,7 @@ import { REQUEST_STATUSES } from '../../domain/requests/request-status.ts';
 import type { DecisionOutcome } from '../../domain/requests/case-record.ts';
 import { forwardApprovedRevocation } from './officer-revocation.ts';
 import { refuseNonOfficer } from './officer-guard.ts';
+import { bsreCard } from './officer-bsre.ts';
 
 /** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. */
 const REASONS = ['REASON.DOCS_UNREADABLE', 'REASON.LETTER_UNSIGNED', 'REASON.DATA_MISMATCH', 'REASON.NOT_ELIGIBLE'] as const;
@@ -26,6 +27,8 @@ officer.command('antrian', async (ctx) => {
   const pending = all.filter((c) => c.status === 'pending_review').slice(0, 10);
   const k = new InlineKeyboard();
   for (const c of pending) k.text(`${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
+  // bsre-manual: requests waiting at BSrE, whose steps the officers tick off (officer-bsre.ts).
+  for (const c of all.filter((x) => x.status === 'submitted_to_ca' && (x.kind === 'issuance' || x.kind === 'renewal')).slice(0, 10)) k.text(`⏳ ${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
   await ctx.reply(`${ctx.say('BOT.QUEUE_TITLE')}\n${counts}`, { reply_markup: k });
 });
 
@@ -56,11 +59,11 @@ officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   if (c.status === 'pending_review') k.text(ctx.say('BOT.BTN_APPROVE'), `dec:approve:${c.id}`).text(ctx.say('BOT.BTN_REJECT'), `dec:reject:${c.id}`).row().text(ctx.say('BOT.BTN_RETURN'), `dec:return:${c.id}`);
   if (c.kind === 'revocation' && c.status === 'submitted_to_ca') k.text(ctx.say('BOT.BTN_REVOKED_AT_BSRE'), `rvok:${c.id}`);
   await ctx.reply(ctx.say('BOT.REQUEST_CARD', { id: c.id, name: c.applicant.name, nip: c.applicant.nip ?? '-', status: ctx.say(`BOT.STATUS_${c.status}`) })
-    + requestFacts(ctx, c.kind, c.details) + `\n${lines.join('\n')}`, { reply_markup: k });
+    + requestFacts(ctx, c.kind, c.details) + `\n${lines.join('\n')}` + bsreCard(ctx, c, k), { reply_markup: k });
   for (const d of await ctx.desk.ports.vault.list(c.id)) {
     if (d.kind === 'original_message') continue;
     const bytes = await ctx.desk.ports.vault.read(d.id, c.id);
-    const ext = d.mediaType === 'application/pdf' ? 'pdf' : d.mediaType === 'image/png' ? 'png' : 'jpg';
+    const ext = d.mediaType === 'application/pdf' ? 'pdf' : d.mediaType === 'image/png' ? 'png' : d.mediaType === 'application/x-pem-file' ? 'pem' : 'jpg';
     const caption = ctx.desk.t.has(`MAIL.RULE.${d.kind}`) ? ctx.say(`MAIL.RULE.${d.kind}`) : d.kind;
     await ctx.replyWithDocument(new InputFile(Buffer.from(bytes), `${c.id}-${d.kind}.${ext}`), { caption });
   }

@@ -28,6 +28,8 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   // The sandbox CA issues certificates with no legal force: a production desk must not run it by accident.
   if (config.ca === 'sandbox' && !config.allowSandbox) throw new UsageError('SERVE.SANDBOX_REFUSED');
   const app = await openApp(config);
+  // A broken RA_CA_ROOTS stops the service at start, not at an officer's first import.
+  const verifier = (() => { try { return app.verifier(); } catch (e) { void app.close(); throw e; } })();
   const { io } = ctx;
   const log = createLogger(config.logLevel);
   const metrics = createServiceMetrics(app.ds);
@@ -68,7 +70,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     ? createBotFor(app.ds, app.ports, app.keys, {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot,
       onError: (e) => fail('bot', 'SERVE.BOT_ERROR', { reason: e.name, update: e.updateId }),
-      ca: await app.ca(),
+      ca: await app.ca(), verifier,
     }).bot
     : null;
   const webhook = config.telegram.webhook;
@@ -105,7 +107,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     sending = sending.then(async () => {
       if (stopping) return;
       await drainOutboxOf(app);
-      if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now());
+      if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now(), app.ports);
     }).catch((e: unknown) => fail('outbox', 'SERVE.OUTBOX_ERROR', { reason: errorName(e) }));
   }, 5_000);
 

@@ -135,6 +135,14 @@ interface CsrRefusedView extends Addressed {
   readonly explanation: string;
 }
 
+/** bsre-manual: a step of the applicant's own at BSrE has waited too long. */
+interface BsreStalledView extends Addressed {
+  readonly requestId: string;
+  readonly days: number;
+  readonly identityForm: boolean;
+  readonly passphrase: boolean;
+}
+
 interface ReceiptConfirmedView {
   readonly requestId: string;
   readonly at: string;
@@ -193,6 +201,12 @@ class ModelReader {
     const v = this.fields[field];
     if (typeof v !== 'string') this.fail(field, 'a string');
     if (options.nonEmpty && v.trim() === '') this.fail(field, 'a non-empty string');
+    return v;
+  }
+
+  wholeNumber(field: string, min = 0): number {
+    const v = this.fields[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(field, `a whole number of at least ${min}`);
     return v;
   }
 
@@ -476,6 +490,15 @@ const BUILDERS = {
     m.oneOf('ground', REVOCATION_GROUNDS);
     const revokedAt = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     return { subject: { requestId, serial }, view: { requestId, serial, revokedAt, name: personName(m.optionalText('name')) } };
+  },
+  /** bsre-manual: BSrE waits for the applicant's own step (its identity form, their passphrase). */
+  'bsre-stalled': (_t, m): Built<BsreStalledView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    const step = m.oneOf('step', ['identity_form_done', 'passphrase_set'] as const);
+    return {
+      subject: { requestId },
+      view: { requestId, days: m.wholeNumber('days', 1), identityForm: step === 'identity_form_done', passphrase: step === 'passphrase_set', name: personName(m.optionalText('name')) },
+    };
   },
   /** Pasal 17(2). Days left are counted from when the sweep queued it (`asOf`), not from when it is read. */
   'reminder-expiry': (_t, m): Built<ReminderExpiryView> => {

@@ -22,14 +22,14 @@ export interface Probe {
   readonly latencies: number[];
   /** Updates whose handling threw (the runner would only log them). */
   readonly failures: number;
-  /** Resolves when the update with this id has been handled (or has failed). */
-  handled(updateId: number): Promise<void>;
+  /** Resolves with its latency in ms when the update with this id has been handled (or has failed). */
+  handled(updateId: number): Promise<number>;
   reset(): void;
 }
 
 export function probe<C extends Context>(bot: Bot<C>): Probe {
-  const waiting = new Map<number, () => void>();
-  const finished = new Set<number>();
+  const waiting = new Map<number, (ms: number) => void>();
+  const finished = new Map<number, number>();
   const state = { latencies: [] as number[], failures: 0 };
   const original = bot.handleUpdate.bind(bot);
   bot.handleUpdate = async (update: Update, ...rest) => {
@@ -40,13 +40,14 @@ export function probe<C extends Context>(bot: Bot<C>): Probe {
       state.failures++;
       throw e;
     } finally {
-      state.latencies.push(performance.now() - started);
+      const ms = performance.now() - started;
+      state.latencies.push(ms);
       const done = waiting.get(update.update_id);
       if (done) {
         waiting.delete(update.update_id);
-        done();
+        done(ms);
       } else {
-        finished.add(update.update_id);
+        finished.set(update.update_id, ms);
       }
     }
   };
@@ -54,13 +55,17 @@ export function probe<C extends Context>(bot: Bot<C>): Probe {
     get latencies() { return state.latencies; },
     get failures() { return state.failures; },
     handled(updateId) {
-      if (finished.delete(updateId)) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
+      const ms = finished.get(updateId);
+      if (ms !== undefined) {
+        finished.delete(updateId);
+        return Promise.resolve(ms);
+      }
+      return new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(updateId);
           reject(new Error(`update ${updateId} was not handled within ${STUCK_MS} ms`));
         }, STUCK_MS);
-        waiting.set(updateId, () => { clearTimeout(timer); resolve(); });
+        waiting.set(updateId, (ms) => { clearTimeout(timer); resolve(ms); });
       });
     },
     reset() {
@@ -74,6 +79,8 @@ export function probe<C extends Context>(bot: Bot<C>): Probe {
 export interface SimUser {
   readonly telegramId: number;
   readonly firstName: string;
+  /** Prefix of its steps' labels in the per-step figures, e.g. `bound`. */
+  readonly mix: string;
   readonly steps: readonly Step[];
 }
 
@@ -96,6 +103,8 @@ export interface PassResult {
    */
   readonly cpuMsPerUpdate: number;
   readonly failures: number;
+  /** Handler latencies in ms by `mix label` of the step, e.g. `bound ticket text`, sorted. */
+  readonly byStep: ReadonlyMap<string, readonly number[]>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +133,7 @@ async function send(user: UserHandle, step: Step, env: StepEnv): Promise<number>
 export async function runPass(tg: BotApiEmulator, p: Probe, users: readonly SimUser[], env: StepEnv, o: PassOptions): Promise<PassResult> {
   p.reset();
   let updates = 0;
+  const byStep = new Map<string, number[]>();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(users.map(async (u, i) => {
@@ -133,7 +143,11 @@ export async function runPass(tg: BotApiEmulator, p: Probe, users: readonly SimU
       if (k > 0 && o.thinkMs > 0) await sleep(o.thinkMs);
       const id = await send(user, step, env);
       updates++;
-      await p.handled(id);
+      const ms = await p.handled(id);
+      const key = `${u.mix} ${step.label}`;
+      const same = byStep.get(key);
+      if (same) same.push(ms);
+      else byStep.set(key, [ms]);
     }
   }));
   const seconds = (performance.now() - started) / 1000;
@@ -141,6 +155,7 @@ export async function runPass(tg: BotApiEmulator, p: Probe, users: readonly SimU
   return {
     updates, seconds, perSecond: updates / seconds, latencies: [...p.latencies].sort((a, b) => a - b), failures: p.failures,
     cpuMsPerUpdate: (used.user + used.system) / 1000 / updates,
+    byStep: new Map([...byStep].map(([k, v]) => [k, v.sort((a, b) => a - b)])),
   };
 }
 

@@ -14,10 +14,14 @@ import { passingChecks } from '../test/support/storage-desk.ts';
  */
 
 /** One update a user sends. `text` may need a look-up first (the mailed one-time code). */
-export type Step =
+export type Step = (
   | { readonly kind: 'command'; readonly command: string }
   | { readonly kind: 'text'; readonly text: (env: StepEnv) => Promise<string> | string }
-  | { readonly kind: 'press'; readonly data: string };
+  | { readonly kind: 'press'; readonly data: string }
+) & {
+  /** What the step is, e.g. `ticket text`: latencies are also reported per mix and label. */
+  readonly label: string;
+};
 
 export interface StepEnv {
   /** The one-time code queued for this Telegram id (a fixed six digits where nothing binds: the bare bot). */
@@ -35,9 +39,10 @@ export const mixOf = (i: number): Mix => {
 /** Every button the scripts press, for the bare bot's keyboard (it must offer what the users press). */
 export const PRESSED = ['menu:status', 'menu:guide', 'menu:help', 'menu:renew'] as const;
 
-const command = (c: string): Step => ({ kind: 'command', command: c });
-const text = (t: string | ((env: StepEnv) => Promise<string> | string)): Step => ({ kind: 'text', text: typeof t === 'string' ? () => t : t });
-const press = (data: (typeof PRESSED)[number]): Step => ({ kind: 'press', data });
+const command = (c: string): Step => ({ kind: 'command', command: c, label: c });
+const text = (label: string, t: string | ((env: StepEnv) => Promise<string> | string)): Step =>
+  ({ kind: 'text', text: typeof t === 'string' ? () => t : t, label });
+const press = (data: (typeof PRESSED)[number]): Step => ({ kind: 'press', data, label: data });
 
 /** A six-digit code that is not `code`: a typo, so the binding records a failed attempt. */
 const typo = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -48,22 +53,22 @@ export function scriptFor(mix: Mix, person: BenchPerson, telegramId: number): St
     case 'bound':
       return [
         command('/start'), press('menu:status'), press('menu:guide'),
-        text('Selamat pagi, bagaimana cara memperpanjang sertifikat saya?'),
-        press('menu:help'), text('Aplikasi TTE tidak bisa membuka dokumen yang sudah ditandatangani'),
-        press('menu:status'), press('menu:renew'), text('terima kasih'), command('/start'),
+        text('free text', 'Selamat pagi, bagaimana cara memperpanjang sertifikat saya?'),
+        press('menu:help'), text('ticket text', 'Aplikasi TTE tidak bisa membuka dokumen yang sudah ditandatangani'),
+        press('menu:status'), press('menu:renew'), text('free text', 'terima kasih'), command('/start'),
       ];
     case 'binding':
       return [
-        command('/start'), press('menu:guide'), text(person.nip),
-        text(async (env) => typo(await env.otp(telegramId))), text((env) => env.otp(telegramId)),
+        command('/start'), press('menu:guide'), text('NIP', person.nip),
+        text('code typo', async (env) => typo(await env.otp(telegramId))), text('code', (env) => env.otp(telegramId)),
         press('menu:status'), press('menu:guide'), press('menu:help'),
-        text('Mohon bantuan, surat rekomendasi atasan harus ditandatangani siapa?'), text('terima kasih'),
+        text('ticket text', 'Mohon bantuan, surat rekomendasi atasan harus ditandatangani siapa?'), text('free text', 'terima kasih'),
       ];
     case 'stranger':
       return [
-        command('/start'), text('saya mau daftar sertifikat'), text(`tamu.${telegramId}@pontianak.go.id`),
-        press('menu:guide'), press('menu:help'), text('Saya pegawai baru, nama saya belum ada di daftar'),
-        text('kata sandi: rahasia123'), text('halo'), command('/start'), press('menu:guide'),
+        command('/start'), text('bad identifier', 'saya mau daftar sertifikat'), text('unknown address', `tamu.${telegramId}@pontianak.go.id`),
+        press('menu:guide'), press('menu:help'), text('ticket text', 'Saya pegawai baru, nama saya belum ada di daftar'),
+        text('passphrase', 'kata sandi: rahasia123'), text('free text', 'halo'), command('/start'), press('menu:guide'),
       ];
   }
 }

@@ -26,8 +26,9 @@ import type { BenchContext } from './run.ts';
  *   the roster, the two test officers, and the bound users' bindings;
  * - the baseline: a bare grammY `Bot` whose only middleware answers every update with one sendMessage
  *   (carrying an inline keyboard with the buttons the users press, so they can press them).
- * Order: baseline, ra-desk, baseline again; the baseline's figures pool both turns, so a neighbour's
- * load on a shared machine skews the comparison less.
+ * Order: baseline, ra-desk, baseline again; of the two baseline turns the better one counts (the higher
+ * updates/s, the lower p99), so a neighbour's burst on a shared machine during one baseline turn cannot
+ * make ra-desk's overhead look smaller than it is.
  *
  * Each turn: a warm-up of 50 users (untimed), then two passes of 1,000 users × 10 updates each, every
  * user a fresh Telegram account. A user sends an update, waits until the bot has handled it, then sends
@@ -46,8 +47,9 @@ import type { BenchContext } from './run.ts';
  * Every pass is checked: one sendMessage per update (every step of every mix answers with exactly one),
  * no failed Bot API call, no handler error, and for ra-desk the bindings and tickets the mixes create.
  * Figures go to the console and to `bench/results/bot.json`, each with its target; a missed target
- * prints MISSED and the exit code stays 0. `--cpu-prof` writes `bot-ra-desk.cpuprofile` next to the JSON:
- * the ra-desk flat-out pass under the V8 sampling profiler (open it in Chrome DevTools).
+ * prints MISSED and the exit code stays 0. `--cpu-prof` writes `bot-ra-desk-flat-out.cpuprofile` and
+ * `bot-ra-desk-paced.cpuprofile` next to the JSON: the ra-desk passes under the V8 sampling profiler
+ * (open them in Chrome DevTools).
  */
 
 const FULL_USERS = 1_000;
@@ -109,7 +111,7 @@ function usersOf(pop: Population, turn: number, phase: number): SimUser[] {
   const firstPerson = phase === 0 ? 0 : pop.warm + (phase - 1) * pop.users;
   return Array.from({ length: count }, (_, i) => {
     const id = telegramId(turn, phase, i);
-    return { telegramId: id, firstName: `Pengguna ${i + 1}`, steps: scriptFor(mixOf(i), benchPerson(firstPerson + i), id) };
+    return { telegramId: id, firstName: `Pengguna ${i + 1}`, mix: mixOf(i), steps: scriptFor(mixOf(i), benchPerson(firstPerson + i), id) };
   });
 }
 
@@ -157,7 +159,7 @@ async function runTurn<C extends Context>(
       const from = tg.calls.length;
       const paced = phase === 2;
       const drive = () => runPass(tg, p, users, env, paced ? { thinkMs, rampMs: thinkMs } : { thinkMs: 0, rampMs: 0 });
-      const pass = profileFile && phase === 1 ? await profiled(profileFile, drive) : await drive();
+      const pass = profileFile && phase > 0 ? await profiled(profileFile.replace('.cpuprofile', `-${paced ? 'paced' : 'flat-out'}.cpuprofile`), drive) : await drive();
       const label = `${name} ${title}`;
       const problems = [...checkCalls(tg, from, pass, label), ...(after ? await after(phase, users) : [])];
       say(`  ${label.padEnd(20)} ${pass.updates} updates in ${pass.seconds.toFixed(2)} s: ${pass.perSecond.toFixed(0)} updates/s, ` +
@@ -220,6 +222,11 @@ function pool(passes: readonly PassResult[]): Pooled {
   return { updates, seconds, perSecond: updates / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cpuMsPerUpdate: cpuMs / updates };
 }
 
+function stepFigures(pass: PassResult): { step: string; updates: number; p50Ms: number; p99Ms: number }[] {
+  return [...pass.byStep].map(([step, sorted]) => ({ step, updates: sorted.length, p50Ms: round(percentile(sorted, 0.5), 2), p99Ms: round(percentile(sorted, 0.99), 2) }))
+    .sort((a, b) => b.p99Ms - a.p99Ms);
+}
+
 const verdict = (pass: boolean): string => (pass ? 'ok' : 'MISSED');
 
 function table(rows: ReadonlyArray<readonly string[]>): string {
@@ -257,7 +264,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     await checks.start();
     const profileFile = o.cpuProf ? join(ctx.resultsDir, 'bot-ra-desk.cpuprofile') : undefined;
     const desked = await runTurn(tg, deskBot, 'ra-desk', deskTurn, pop, deskEnv, o.thinkMs, (phase, users) => checks.after(phase, users), profileFile);
-    if (profileFile) say(`  CPU profile of the ra-desk flat-out pass: ${profileFile} (profiling slows it: figures not comparable)`);
+    if (profileFile) say(`  CPU profiles of the ra-desk passes: ${profileFile.replace('.cpuprofile', '-*.cpuprofile')} (profiling slows them: figures not comparable)`);
     const after = await runTurn(tg, bareBot(tg), 'baseline', 2, pop, bareEnv, o.thinkMs);
     load.push(loadavg()[0] ?? 0);
 
@@ -265,8 +272,9 @@ export async function run(ctx: BenchContext): Promise<void> {
     const paced = (t: Turn): PassResult => t.passes[2]!;
     const desk1 = pool([flat(desked)]);
     const deskPaced = pool([paced(desked)]);
-    const base1 = pool([flat(before), flat(after)]);
-    const basePaced = pool([paced(before), paced(after)]);
+    const better = (a: Pooled, b: Pooled, key: 'perSecond' | 'p99'): Pooled => (key === 'perSecond' ? (a.perSecond >= b.perSecond ? a : b) : (a.p99 <= b.p99 ? a : b));
+    const base1 = better(pool([flat(before)]), pool([flat(after)]), 'perSecond');
+    const basePaced = better(pool([paced(before)]), pool([paced(after)]), 'p99');
     const overhead = deskPaced.p99 - basePaced.p99;
     const problems = [
       ...[before, desked, after].flatMap((t) => t.passes.flatMap((p) => p.problems)),
@@ -307,6 +315,8 @@ export async function run(ctx: BenchContext): Promise<void> {
           cpuMsPerUpdate: round(p.cpuMsPerUpdate, 3),
         }))),
       },
+      /** ra-desk's handler latency by step (`mix label`), slowest p99 first: where the tail comes from. */
+      raDeskSteps: Object.fromEntries(['flat out', 'paced'].map((name, k) => [name, stepFigures(desked.passes[k + 1]!)])),
       valid: problems.length === 0,
       problems,
     };
@@ -323,6 +333,8 @@ export async function run(ctx: BenchContext): Promise<void> {
       ['handler p50 / p99, flat out (queueing)', `${ms(desk1.p50)} / ${ms(desk1.p99)}`, `${ms(base1.p50)} / ${ms(base1.p99)}`, '', ''],
       ['CPU per update, flat out (whole process)', `${desk1.cpuMsPerUpdate.toFixed(2)} ms`, `${base1.cpuMsPerUpdate.toFixed(2)} ms`, '', ''],
     ]));
+    const slowest = stepFigures(paced(desked)).slice(0, 4).map((f) => `${f.step} ${ms(f.p99Ms)}`).join(', ');
+    say(`  ra-desk's slowest steps by p99, paced: ${slowest}`);
     say(`  load average ${load.map((l) => l.toFixed(1)).join(' → ')} on ${cpus().length} cores`);
     for (const p of problems) say(`  WARNING: ${p}: the figures above do not measure what they claim`);
     say(`  written to ${join(ctx.resultsDir, 'bot.json')}`);

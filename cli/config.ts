@@ -38,6 +38,8 @@ const schema = z.object({
   RA_TELEGRAM_WEBHOOK_PORT: positiveInt('RA_TELEGRAM_WEBHOOK_PORT', 65535).default(8081),
   RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
   RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
+  RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
+    .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -63,6 +65,8 @@ export interface Config {
   /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
   readonly ca: 'sandbox' | 'bsre-manual';
   readonly allowSandbox: boolean;
+  /** Addressees of the annual report (Pasal 23(4): Walikota, Gubernur, Kepala BSSN, Kepala BSrE); may be empty. */
+  readonly reportRecipients: readonly string[];
 }
 
 export interface MailConfig {
@@ -116,6 +120,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
+    reportRecipients: c.RA_REPORT_RECIPIENTS,
   };
 }
 

@@ -36,8 +36,10 @@ export function stackedBarChart(input: { title: string; labels: readonly string[
   const barW = Math.max(4, slot * 0.6);
   const y = (v: number): number => top + plotH - (v / max) * plotH;
   const parts: string[] = [];
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    const v = max * tick;
+  // Whole-numbered grid lines: 5, 4, 2 or 1 steps, whichever divides the (round) maximum.
+  const steps = [5, 4, 2, 1].find((n) => Number.isInteger(max / n)) ?? 1;
+  for (let i = 0; i <= steps; i++) {
+    const v = (max * i) / steps;
     parts.push(`<line x1="${left}" x2="${width - 12}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#d0d7de" stroke-width="1"/>`,
       `<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#57606a">${fmt(Math.round(v))}</text>`);
   }
@@ -57,16 +59,16 @@ export function stackedBarChart(input: { title: string; labels: readonly string[
   for (const s of input.series) {
     parts.push(`<rect x="${lx}" y="${height - 22}" width="12" height="12" fill="${s.color}"/>`,
       `<text x="${lx + 16}" y="${height - 12}" font-size="12" fill="#24292f">${escapeXml(s.name)}</text>`);
-    lx += 24 + s.name.length * 7;
+    lx += 32 + s.name.length * 7.5;
   }
   return svg(input.title, width, height, parts);
 }
 
 /** One horizontal bar per row; `max` fixes the scale (100 for percentages). */
 export function horizontalBarChart(input: { title: string; rows: readonly { label: string; value: number; shown: string }[]; max?: number; color: string }): string {
-  const width = 640;
+  const width = 720;
   const rowH = 22;
-  const labelW = 260;
+  const labelW = 320;
   const plotW = width - labelW - 70;
   const height = Math.max(1, input.rows.length) * rowH + 8;
   const max = input.max ?? niceMax(Math.max(0, ...input.rows.map((r) => r.value)));
@@ -74,7 +76,8 @@ export function horizontalBarChart(input: { title: string; rows: readonly { labe
   input.rows.forEach((r, i) => {
     const yTop = 4 + i * rowH;
     const w = max > 0 ? Math.max(0, Math.min(1, r.value / max)) * plotW : 0;
-    const label = r.label.length > 40 ? `${r.label.slice(0, 39)}…` : r.label;
+    // ~6.5 px a character at 12 px: 44 characters fit the label column; the full name is in the tooltip and the table.
+    const label = r.label.length > 44 ? `${r.label.slice(0, 43)}…` : r.label;
     parts.push(`<text x="${labelW - 8}" y="${yTop + 15}" text-anchor="end" font-size="12" fill="#24292f">${escapeXml(label)}</text>`,
       `<rect x="${labelW}" y="${yTop + 3}" width="${plotW}" height="${rowH - 8}" fill="#eaeef2"/>`,
       `<rect x="${labelW}" y="${yTop + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${input.color}"><title>${escapeXml(`${r.label}: ${r.shown}`)}</title></rect>`,

@@ -146,19 +146,21 @@ export function createReportSource(ds: DataSource): ReportSource {
   const responses = async (period: ReportPeriod, targetHours: Readonly<Record<CaseKind, number>>): Promise<ResponseFigure[]> => {
     // First response: the first decision of any outcome on a request (a return for correction answers
     // too); the first answer an officer gave on a ticket, from the audit log (refusals excluded).
+    // A request's first decision is one index seek (ux_decisions_round starts with request_id); ticket
+    // answers come from one pass over the audit log's ticket.answer rows (it has no index by subject).
     const rows = await query<{ kind: string; opened: number | string; responded: number | string | null; within: number | string | null }>((p) => `
-      SELECT q.kind AS "kind", COUNT(*) AS "opened",
-             SUM(CASE WHEN f.first_at IS NOT NULL THEN 1 ELSE 0 END) AS "responded",
-             SUM(CASE WHEN f.first_at IS NOT NULL
-                       AND ${hoursBetween(dialect, 'q.created_at', 'f.first_at')} <= CASE q.kind ${CASE_KINDS.map((k) => `WHEN ${p(k)} THEN ${p(targetHours[k])}`).join(' ')} ELSE 0 END
+      SELECT x.kind AS "kind", COUNT(*) AS "opened",
+             SUM(CASE WHEN x.first_at IS NOT NULL THEN 1 ELSE 0 END) AS "responded",
+             SUM(CASE WHEN x.first_at IS NOT NULL
+                       AND ${hoursBetween(dialect, 'x.created_at', 'x.first_at')} <= CASE x.kind ${CASE_KINDS.map((k) => `WHEN ${p(k)} THEN ${p(targetHours[k])}`).join(' ')} ELSE 0 END
                       THEN 1 ELSE 0 END) AS "within"
-        FROM requests q
-        LEFT JOIN (SELECT request_id AS id, MIN(decided_at) AS first_at FROM decisions GROUP BY request_id
-                   UNION ALL
-                   SELECT subject AS id, MIN(at) AS first_at FROM audit_log
-                    WHERE action = 'ticket.answer' AND outcome NOT LIKE 'refused:%' GROUP BY subject) f ON f.id = q.id
-       WHERE q.created_at >= ${p(period.from)} AND q.created_at < ${p(period.until)}
-       GROUP BY q.kind`);
+        FROM (SELECT q.kind AS kind, q.created_at AS created_at,
+                     COALESCE((SELECT MIN(d.decided_at) FROM decisions d WHERE d.request_id = q.id), a.first_at) AS first_at
+                FROM requests q
+                LEFT JOIN (SELECT subject AS id, MIN(at) AS first_at FROM audit_log
+                            WHERE action = 'ticket.answer' AND outcome NOT LIKE 'refused:%' GROUP BY subject) a ON a.id = q.id
+               WHERE q.created_at >= ${p(period.from)} AND q.created_at < ${p(period.until)}) x
+       GROUP BY x.kind`);
     return rows.filter((r) => isCaseKind(r.kind))
       .map((r) => ({ kind: r.kind as CaseKind, opened: Number(r.opened), responded: Number(r.responded ?? 0), withinTarget: Number(r.within ?? 0) }));
   };

@@ -9,7 +9,8 @@ import { Binder, dialectOf, type Dialect } from '../sql-binder.ts';
 
 /**
  * The annual report's figures (Pasal 23) as aggregate SQL on SQLite and PostgreSQL: every query groups
- * in the database and returns at most a few hundred rows, whatever the size of the register. Times are
+ * in the database and returns a row per agency, month, kind or status — or, for rejections, per distinct
+ * reason text (the domain folds free text into "other") — never a row per certificate or person. Times are
  * ISO-8601 UTC text (storage/entities/rows.ts), so period bounds compare as strings and months are told
  * apart by a CASE over the 13 bounds of `ReportPeriod.monthStarts` (the desk's time zone, computed once
  * in the domain, not by each database's date functions).

@@ -43,6 +43,8 @@ const schema = z.object({
     .refine((n) => n >= 0 && n <= 65535, 'RA_HTTP_PORT must be between 0 and 65535 (0 turns /healthz and /metrics off)').default(8080),
   RA_CA_ROOTS: z.string().min(1).optional(),
   RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
+  RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
+    .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -74,6 +76,8 @@ export interface Config {
   readonly caRoots: string | undefined;
   /** `bsre-manual`: days a step may wait before its stall reminder. */
   readonly bsreStallDays: number;
+  /** Addressees of the annual report (Pasal 23(4): Walikota, Gubernur, Kepala BSSN, Kepala BSrE); may be empty. */
+  readonly reportRecipients: readonly string[];
 }
 
 export interface MailConfig {
@@ -130,6 +134,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     http: c.RA_HTTP_PORT === 0 ? null : { host: c.RA_HTTP_HOST, port: c.RA_HTTP_PORT },
     caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
     bsreStallDays: c.RA_BSRE_STALL_DAYS,
+    reportRecipients: c.RA_REPORT_RECIPIENTS,
   };
 }
 

@@ -9,9 +9,10 @@ import type { DecisionOutcome } from '../../domain/requests/case-record.ts';
 import { forwardApprovedRevocation } from './officer-revocation.ts';
 import { refuseNonOfficer } from './officer-guard.ts';
 import { bsreCard } from './officer-bsre.ts';
+import { CANNED_REASON_CODES } from '../../domain/reports/annual-report.ts';
 
-/** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. */
-const REASONS = ['REASON.DOCS_UNREADABLE', 'REASON.LETTER_UNSIGNED', 'REASON.DATA_MISMATCH', 'REASON.NOT_ELIGIBLE'] as const;
+/** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. The annual report counts them. */
+const REASONS = CANNED_REASON_CODES;
 
 /**
  * Officers (recognised only by numeric id in the officer table): the queue, a request's checklist and

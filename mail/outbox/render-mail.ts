@@ -77,6 +77,10 @@ interface NotOfficialAddressView {
   readonly officialDomains: readonly string[];
 }
 
+interface AnnualReportView {
+  readonly year: string;
+}
+
 interface ThreadNotApplicantView {
   readonly requestId: string;
 }
@@ -509,6 +513,25 @@ const BUILDERS = {
     if (!Number.isFinite(asOf.getTime()) || asOf >= notAfter) m.fail('asOf', 'an ISO 8601 time before notAfter');
     const expiry = oneLine(m.text('expiry', { nonEmpty: true }), 40);
     return { subject: { serial, expiry }, view: { serial, expiry, daysLeft: daysLeft(notAfter, asOf), name: personName(m.optionalText('name')) } };
+  },
+  /**
+   * Pasal 23(3)-(4): the annual monitoring and evaluation report to the Walikota, Gubernur, Kepala BSSN
+   * and Kepala BSrE, its HTML and CSV attached. Aggregates only: the report holds no personal data.
+   */
+  'annual-report': (_t, m): Built<AnnualReportView> => {
+    const year = m.text('year');
+    if (!/^\d{4}$/.test(year)) m.fail('year', 'a four-digit year');
+    const html = m.text('html', { nonEmpty: true });
+    if (!html.startsWith('<!DOCTYPE html>')) m.fail('html', 'a whole HTML document');
+    const csv = m.text('csv', { nonEmpty: true });
+    return {
+      subject: { year },
+      view: { year },
+      attachments: [
+        { filename: `laporan-tahunan-${year}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+        { filename: `laporan-tahunan-${year}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
+      ],
+    };
   },
 } as const satisfies Record<string, Builder>;
 

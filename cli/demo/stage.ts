@@ -52,7 +52,7 @@ export interface OutgoingMail {
 export class Stage {
   private constructor(
     readonly app: App, readonly tg: BotApiEmulator, readonly smtp: SmtpReceiver, readonly mail: MailDesk,
-    readonly bot: Bot<BotContext>, private readonly runner: RunnerHandle, readonly transcript: Transcript, private readonly t: Templates,
+    readonly bot: Bot<BotContext>, private readonly runner: RunnerHandle, readonly transcript: Transcript, readonly t: Templates,
   ) {}
 
   static async open(dataDir: string, t: Templates, out: (line: string) => void): Promise<Stage> {

@@ -6,6 +6,9 @@ import { applicantCsr } from '../../devtools/applicant-csr.ts';
 import { runReminderSweep } from '../commands/reminders.ts';
 import { samplePdf } from './sample-pdf.ts';
 import { CAST, type Stage } from './stage.ts';
+import { createReportSource } from '../../storage/repositories/report-source.ts';
+import { CANNED_REASON_CODES, compileAnnualReport } from '../../domain/reports/annual-report.ts';
+import { renderAnnualReport } from '../../templates/report/annual-report.ts';
 
 export interface StoryResult {
   readonly requestId: string;
@@ -131,5 +134,20 @@ export async function playStory(stage: Stage, outDir: string): Promise<StoryResu
   writeFileSync(crlPath, await ca!.crlPem());
   tr.note(`CRL baru mencantumkan nomor seri ${cert.serial}.`);
 
-  return { requestId, revocationId, incidentId, certificatePath, crlPath, files: [] };
+  tr.step('8. Laporan pengawasan dan evaluasi tahunan (Pasal 23)');
+  const year = stage.app.ports.clock.now().getUTCFullYear();
+  tr.note(`ra-desk report annual --year ${year} --out ${outDir}`);
+  const timeZone = stage.app.config.timezone;
+  const report = await compileAnnualReport(createReportSource(stage.app.ds), {
+    year, timeZone, now: stage.app.ports.clock.now(), knownReasons: CANNED_REASON_CODES.map((c) => stage.t.message(c)),
+  });
+  const rendered = renderAnnualReport(stage.t, report);
+  const reportPath = join(outDir, 'report.html');
+  writeFileSync(reportPath, rendered.html);
+  writeFileSync(join(outDir, 'report.csv'), rendered.csv);
+  for (const row of report.coverage.rows) {
+    tr.note(`${row.agency}: ${row.covered} dari ${row.asn} ASN memegang sertifikat yang sah`);
+  }
+
+  return { requestId, revocationId, incidentId, certificatePath, crlPath, files: [{ label: stage.t.message('DEMO.REPORT_LABEL'), path: reportPath }] };
 }

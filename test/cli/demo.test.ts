@@ -63,6 +63,9 @@ describe('ra-desk demo', () => {
     has(/insiden keamanan dengan nomor TK-\d{4}-\d{6}/);
     has(/^\[Telegram\] Bot OP → Rahmat Hidayat: ⛔ Sertifikat nomor seri [0-9a-f]+ telah dicabut/);
     has(/^\[Telegram\] Bot OP → Siti Aminah: ⛔ Sertifikat nomor seri [0-9a-f]+ telah DICABUT/);
+    // 8: the annual report.
+    has(/^== 8\. Laporan pengawasan dan evaluasi tahunan \(Pasal 23\) ==$/);
+    has(/^ {3}\(Dinas Kesehatan: 0 dari 1 ASN memegang sertifikat yang sah\)$/);
     has(/^Log audit utuh: \d+ catatan, rantai hash dan titik periksa cocok\.$/);
     expect(lines.at(-1)).toBe(t.message('DEMO.END', { dataDir }));
 
@@ -71,6 +74,8 @@ describe('ra-desk demo', () => {
     const crl = /^CRL: (.+)$/m.exec(out)?.[1];
     expect(certificate && readFileSync(certificate, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(crl && readFileSync(crl, 'utf8')).toMatch(/^-----BEGIN X509 CRL-----/);
+    const report = /^Laporan tahunan: (.+)$/m.exec(out)?.[1];
+    expect(report && readFileSync(report, 'utf8')).toMatch(/<svg/);
     // Nobody's NIK is printed in clear, even a made-up one.
     expect(out).not.toMatch(/(?<!\d)6171\d{12}(?!\d)/);
     expect(existsSync(sqliteFile(dataDir))).toBe(true);

@@ -43,6 +43,7 @@ const schema = z.object({
     .refine((n) => n >= 0 && n <= 65535, 'RA_HTTP_PORT must be between 0 and 65535 (0 turns /healthz and /metrics off)').default(8080),
   RA_CA_ROOTS: z.string().min(1).optional(),
   RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
+  RA_RETENTION_YEARS: positiveInt('RA_RETENTION_YEARS', 100).default(2),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -74,6 +75,8 @@ export interface Config {
   readonly caRoots: string | undefined;
   /** `bsre-manual`: days a step may wait before its stall reminder. */
   readonly bsreStallDays: number;
+  /** Years after a certificate's end (or a request's) before e-KTP scans and NIKs are destroyed (UU 27/2022). */
+  readonly retentionYears: number;
 }
 
 export interface MailConfig {
@@ -130,6 +133,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     http: c.RA_HTTP_PORT === 0 ? null : { host: c.RA_HTTP_HOST, port: c.RA_HTTP_PORT },
     caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
     bsreStallDays: c.RA_BSRE_STALL_DAYS,
+    retentionYears: c.RA_RETENTION_YEARS,
   };
 }
 

@@ -31,6 +31,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: async (ctx) => (await import('./commands/serve.ts')).runServe(ctx),
   reminders: async (ctx) => (await import('./commands/reminders.ts')).runReminders(ctx),
   cert: async (ctx) => (await import('./commands/cert.ts')).runCert(ctx),
+  // Personal-data duties (UU 27/2022) and the master-key rotation.
+  person: async (ctx) => (await import('./commands/person.ts')).runPerson(ctx),
+  retention: async (ctx) => (await import('./commands/retention.ts')).runRetention(ctx),
+  vault: async (ctx) => (await import('./commands/vault.ts')).runVault(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

@@ -165,6 +165,14 @@ interface DeskCapabilitiesView extends Addressed {
 }
 
 /** An expiry reminder (Pasal 17(2)): which certificate, when it ends, how many days are left. */
+interface BreachNoticeView extends Addressed {
+  readonly what: string;
+  readonly when: string;
+  readonly how: string;
+  readonly remedy: string;
+  readonly reference: string;
+}
+
 interface ReminderExpiryView extends Addressed {
   readonly serial: string;
   readonly expiry: string;
@@ -509,6 +517,24 @@ const BUILDERS = {
     if (!Number.isFinite(asOf.getTime()) || asOf >= notAfter) m.fail('asOf', 'an ISO 8601 time before notAfter');
     const expiry = oneLine(m.text('expiry', { nonEmpty: true }), 40);
     return { subject: { serial, expiry }, view: { serial, expiry, daysLeft: daysLeft(notAfter, asOf), name: personName(m.optionalText('name')) } };
+  },
+  /**
+   * UU 27/2022 Pasal 46: written notice to the data subject of a failure to protect their data — what
+   * data, when and how it was exposed, and what is done and what they can do. The texts are the RA's own.
+   */
+  'breach-notice': (_t, m): Built<BreachNoticeView> => {
+    const part = (field: string): string => {
+      const v = multiLine(m.text(field, { nonEmpty: true }));
+      if (v === '') m.fail(field, 'a non-empty string');
+      return v;
+    };
+    return {
+      subject: {},
+      view: {
+        what: part('what'), when: part('when'), how: part('how'), remedy: part('remedy'),
+        reference: oneLine(m.optionalText('reference'), 80), name: personName(m.optionalText('name')),
+      },
+    };
   },
 } as const satisfies Record<string, Builder>;
 

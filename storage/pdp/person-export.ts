@@ -1,7 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import {
-  AuditSchema, CertificateSchema, DecisionSchema, DocumentSchema, OfficerSchema, OutboxSchema, RequestSchema, RosterSchema,
+  AuditSchema, CertificateSchema, DecisionSchema, DocumentSchema, OfficerSchema, OutboxSchema, RequestSchema,
   TelegramBindingSchema,
 } from '../entities/schemas.ts';
 import { RestrictionSchema } from '../entities/restriction.ts';

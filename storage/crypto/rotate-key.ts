@@ -5,8 +5,8 @@ import { IsNull, Not, type DataSource, type QueryRunner } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { GENESIS_HASH } from '../../domain/audit/chain.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
-import { auditCheckpointFile, checkpointMac, createAuditLog } from '../audit/audit-log.ts';
-import { inWriteTransaction } from '../data-source.ts';
+import { auditCheckpointFile, checkpointMac, createAuditLog, type StoredAuditLog } from '../audit/audit-log.ts';
+import { inWriteTransaction, isSqlite } from '../data-source.ts';
 import {
   AuditSchema, DocumentSchema, OutsiderPermitSchema, RequestSchema, RosterSchema, SettingSchema,
 } from '../entities/schemas.ts';
@@ -87,7 +87,8 @@ export async function rotateMasterKey(input: RotationInput): Promise<RotationRep
   await rm(pending, { force: true });
   await writeFileAtomic(pending, Buffer.from(input.next.toString('base64') + '\n'));
 
-  const counts = await inWriteTransaction(ds, (qr) => rewrap(qr, oldKeys, newKeys, now()));
+  const auditLog = createAuditLog({ dataSource: ds, dataDir, keys: newKeys, now });
+  const counts = await inWriteTransaction(ds, (qr) => rewrap(qr, oldKeys, newKeys, auditLog, now()));
   await finish(ds, dataDir, keyFile, newKeys, now);
   return { fromKeyId: oldKeys.keyId, toKeyId: newKeys.keyId, ...counts, resumed: false };
 }
@@ -115,7 +116,7 @@ async function boundKeyId(ds: DataSource): Promise<string | null> {
   return (await ds.getRepository(SettingSchema).findOneBy({ name: SETTING }))?.value ?? null;
 }
 
-async function rewrap(qr: QueryRunner, oldKeys: KeyRing, newKeys: KeyRing, at: Date) {
+async function rewrap(qr: QueryRunner, oldKeys: KeyRing, newKeys: KeyRing, auditLog: StoredAuditLog, at: Date) {
   const m = qr.manager;
   const oldFields = createFieldCipher(oldKeys);
   const newFields = createFieldCipher(newKeys);
@@ -163,8 +164,7 @@ async function rewrap(qr: QueryRunner, oldKeys: KeyRing, newKeys: KeyRing, at: D
   }
 
   await m.update(SettingSchema, { name: SETTING }, { value: newKeys.keyId, updatedAt: at.toISOString() });
-  const audit = createAuditLog({ dataSource: qr.connection, dataDir: '', keys: newKeys, now: () => at });
-  await audit.append({
+  await auditLog.append({
     actor: SYSTEM_ACTOR, action: 'vault.key_rotated', subject: 'vault',
     outcome: `from:${shortId(oldKeys.keyId)}/to:${shortId(newKeys.keyId)}/documents:${documents}/roster:${roster}/requests:${requests}/permits:${permits}/regrant:${permitsToRegrant}`,
   }, toHandle(qr));
@@ -175,6 +175,7 @@ async function rewrap(qr: QueryRunner, oldKeys: KeyRing, newKeys: KeyRing, at: D
 async function finish(ds: DataSource, dataDir: string, keyFile: string, newKeys: KeyRing, now: () => Date): Promise<void> {
   await inWriteTransaction(ds, async (qr) => {
     // Inside the write lock, like every checkpoint: no append can slip between reading the head and the rename.
+    if (!isSqlite(ds)) await qr.query('LOCK TABLE audit_log IN EXCLUSIVE MODE');
     const [head] = await qr.manager.find(AuditSchema, { order: { seq: 'DESC' }, take: 1 });
     const seq = head ? Number(head.seq) : 0;
     const hash = head?.hash ?? GENESIS_HASH;

@@ -8,7 +8,7 @@ import { RaError } from '../../domain/shared/ra-error.ts';
 import { auditCheckpointFile, checkpointMac, createAuditLog, type StoredAuditLog } from '../audit/audit-log.ts';
 import { inWriteTransaction, isSqlite } from '../data-source.ts';
 import {
-  AuditSchema, DocumentSchema, OutsiderPermitSchema, RequestSchema, RosterSchema, SettingSchema,
+  AuditSchema, BotSessionSchema, DocumentSchema, OutsiderPermitSchema, RequestSchema, RosterSchema, SettingSchema,
 } from '../entities/schemas.ts';
 import { toHandle } from '../transaction.ts';
 import { writeFileAtomic } from '../vault/atomic-write.ts';
@@ -33,6 +33,8 @@ export interface RotationReport {
    * keyed hash, so unless that person applied with it, the Pengelola must grant it again.
    */
   readonly permitsToRegrant: number;
+  /** Bot conversations holding a sealed NIK (a half-finished application), re-sealed so they can finish. */
+  readonly sessions: number;
   /** True when this run finished a rotation that an earlier run committed but did not complete. */
   readonly resumed: boolean;
 }
@@ -109,7 +111,7 @@ export async function finishPendingRotation(input: { ds: DataSource; dataDir: st
   const underNew = underOld.ok ? underOld : await createAuditLog({ dataSource: input.ds, dataDir: input.dataDir, keys: newKeys, now: input.now }).verify();
   if (!underNew.ok) throw new RaError('KEY.AUDIT_BROKEN', `The audit log does not verify (${underNew.reason ?? 'unknown'}); run "ra-desk audit verify" with the key in ${pending}`);
   await finish(input.ds, input.dataDir, input.keyFile, newKeys, input.now);
-  return { fromKeyId: oldKeys.keyId, toKeyId: newKeys.keyId, documents: 0, roster: 0, requests: 0, permits: 0, permitsToRegrant: 0, resumed: true };
+  return { fromKeyId: oldKeys.keyId, toKeyId: newKeys.keyId, documents: 0, roster: 0, requests: 0, permits: 0, permitsToRegrant: 0, sessions: 0, resumed: true };
 }
 
 async function boundKeyId(ds: DataSource): Promise<string | null> {
@@ -163,12 +165,27 @@ async function rewrap(qr: QueryRunner, oldKeys: KeyRing, newKeys: KeyRing, audit
     }
   }
 
+  // The bot keeps a NIK typed mid-conversation sealed with the field key (`nikSealed` in the chat state).
+  const sealedPrefix = `v1.${oldKeys.keyId}.`;
+  const reseal = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.startsWith(sealedPrefix) ? newFields.encrypt(oldFields.decrypt(value)) : value;
+    if (Array.isArray(value)) return value.map(reseal);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reseal(v)]));
+    return value;
+  };
+  let sessions = 0;
+  for (const row of await m.find(BotSessionSchema)) {
+    if (!row.state.includes(sealedPrefix)) continue;
+    await m.update(BotSessionSchema, { chatId: row.chatId }, { state: JSON.stringify(reseal(JSON.parse(row.state))) });
+    sessions++;
+  }
+
   await m.update(SettingSchema, { name: SETTING }, { value: newKeys.keyId, updatedAt: at.toISOString() });
   await auditLog.append({
     actor: SYSTEM_ACTOR, action: 'vault.key_rotated', subject: 'vault',
     outcome: `from:${shortId(oldKeys.keyId)}/to:${shortId(newKeys.keyId)}/documents:${documents}/roster:${roster}/requests:${requests}/permits:${permits}/regrant:${permitsToRegrant}`,
   }, toHandle(qr));
-  return { documents, roster, requests, permits, permitsToRegrant };
+  return { documents, roster, requests, permits, permitsToRegrant, sessions };
 }
 
 /** Steps 4 and 5: the checkpoint under the new key, then the key file. Both idempotent. */

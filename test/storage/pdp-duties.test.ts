@@ -8,7 +8,8 @@ import { finishPendingRotation, pendingKeyFile, rotateMasterKey } from '../../st
 import { unwrapDataKey } from '../../storage/vault/key-wrap.ts';
 import { runRetention, retentionCutoff } from '../../storage/pdp/retention.ts';
 import { createReminderStore } from '../../storage/repositories/reminder-store.ts';
-import { AuditSchema, DocumentSchema, OutboxSchema, RequestSchema, RosterSchema } from '../../storage/entities/schemas.ts';
+import { AuditSchema, BotSessionSchema, DocumentSchema, OutboxSchema, RequestSchema, RosterSchema } from '../../storage/entities/schemas.ts';
+import { createFieldCipher } from '../../storage/crypto/field-cipher.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
 import { requestRenewal } from '../../domain/use-cases/request-renewal.ts';
@@ -130,13 +131,18 @@ describe.each(DATABASES)('personal data duties on %s', (kind) => {
     await submitApplication(desk.ports, { channel: 'email', email: OUTSIDER.email, nik: OUTSIDER.nik, nip: null, name: OUTSIDER.name, certificateType: 'individual', uses: [], documents: [] });
     const ktp = (await desk.ports.vault.list(requestId)).find((d) => d.kind === 'ktp_scan')!;
     const before = Buffer.from(await desk.ports.vault.read(ktp.id, requestId));
+    // A half-finished application in the bot holds the NIK sealed under the field key.
+    const sealed = createFieldCipher(createKeyRing(master)).encrypt(PEOPLE.budi.nik);
+    await inWriteTransaction(db.ds, (qr) => qr.manager.getRepository(BotSessionSchema).insert({
+      chatId: '8100004', state: JSON.stringify({ step: 'apply_docs', certificateType: 'individual', uses: [], nikSealed: sealed, docs: [] }), updatedAt: '2026-11-25T02:00:00.000Z',
+    }));
 
     const keyFile = join(db.dataDir, 'keys', 'master.key');
     mkdirSync(join(db.dataDir, 'keys'), { recursive: true });
     writeFileSync(keyFile, master.toString('base64') + '\n', { mode: 0o600 });
     const next = randomBytes(32);
     const report = await rotateMasterKey({ ds: db.ds, dataDir: db.dataDir, keyFile, current: master, next, now: () => new Date('2026-11-25T03:00:00.000Z') });
-    expect(report).toMatchObject({ documents: 4, roster: Object.keys(PEOPLE).length, requests: 2, permits: 1, permitsToRegrant: 0, resumed: false });
+    expect(report).toMatchObject({ documents: 4, roster: Object.keys(PEOPLE).length, requests: 2, permits: 1, permitsToRegrant: 0, sessions: 1, resumed: false });
     expect(readFileSync(keyFile, 'utf8').trim()).toBe(next.toString('base64'));
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(existsSync(pendingKeyFile(keyFile))).toBe(false);
@@ -153,6 +159,9 @@ describe.each(DATABASES)('personal data duties on %s', (kind) => {
     await expect(desk.ports.cases.applicantNik(requestId)).rejects.toMatchObject({ code: 'CRYPTO.DECRYPT_FAILED' });
     expect((await fresh.auditLog.verify()).ok).toBe(true);
     expect((await desk.auditLog.verify()).reason).toBe('checkpoint_forged');
+    const session = JSON.parse((await db.ds.getRepository(BotSessionSchema).findOneByOrFail({ chatId: '8100004' })).state) as { nikSealed: string; step: string };
+    expect(session.step).toBe('apply_docs');
+    expect(createFieldCipher(createKeyRing(next)).decrypt(session.nikSealed)).toBe(PEOPLE.budi.nik);
 
     // NIK lookups under the new key: the right NIK passes the roster check, the outsider's permit holds.
     const andi = await submitApplication(fresh.ports, { channel: 'email', email: PEOPLE.andi.email, nik: PEOPLE.andi.nik, nip: PEOPLE.andi.nip, name: PEOPLE.andi.name, certificateType: 'individual', uses: [], documents: applicationFiles() });

@@ -12,12 +12,13 @@ import type { CertificateRow, RequestRow } from '../entities/rows.ts';
 import { toHandle } from '../transaction.ts';
 
 /**
- * The files the retention run destroys: the e-KTP scan, and the original message, which carries the
- * scan (and often the NIK in its text) as sent. Letters, police reports, statements, certificates and
- * receipts stay: they are the RA's record of what it decided and delivered (Perwal 75/2018 Pasal 15(6),
- * 16(6)) and hold no NIK or e-KTP image.
+ * The files the retention run destroys: the e-KTP scan; the original message, which carries the scan
+ * (and often the NIK in its text) as sent; and the certificate file, whose subject may carry the NIK
+ * (BSrE's serialNumber) — the certificate row (serial, fingerprint, dates) stays as the record. Letters,
+ * police reports, statements and receipts stay: they are the RA's record of what it decided and
+ * delivered (Perwal 75/2018 Pasal 15(6), 16(6)) and hold no NIK or e-KTP image.
  */
-export const DESTROYED_KINDS: readonly DocumentKind[] = ['ktp_scan', 'original_message'];
+export const DESTROYED_KINDS: readonly DocumentKind[] = ['ktp_scan', 'original_message', 'certificate'];
 
 /** Requests that ended without a certificate: their clock starts at the last change. */
 const ENDED_WITHOUT_CERTIFICATE = ['rejected', 'cancelled', 'incomplete', 'completed', 'resolved'];

@@ -49,18 +49,21 @@ describe.each(DATABASES)('personal data duties on %s', (kind) => {
     await seedDesk(desk);
     const siti = await seedApplicationWithCertificate(desk, db.ds, 'siti', { notAfter: '2027-03-01T00:00:00.000Z', revokedAt: '2026-02-01T00:00:00.000Z' });
     const andi = await seedApplicationWithCertificate(desk, db.ds, 'andi', { notAfter: '2027-06-01T00:00:00.000Z' });
+    // The delivered certificate may carry the NIK in its subject; the signed receipt does not.
+    await desk.ports.vault.store({ requestId: siti.requestId, kind: 'certificate', bytes: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'), mediaType: 'application/x-pem-file' });
+    await desk.ports.vault.store({ requestId: siti.requestId, kind: 'receipt', bytes: Buffer.from('TERIMA'), mediaType: 'text/plain' });
     const docs = async (requestId: string) => db.ds.getRepository(DocumentSchema).find({ where: { requestId } });
-    const sitiFiles = (await docs(siti.requestId)).filter((d) => d.kind === 'ktp_scan' || d.kind === 'original_message').map((d) => join(db.dataDir, d.path));
-    expect(sitiFiles).toHaveLength(2);
+    const sitiFiles = (await docs(siti.requestId)).filter((d) => ['ktp_scan', 'original_message', 'certificate'].includes(d.kind)).map((d) => join(db.dataDir, d.path));
+    expect(sitiFiles).toHaveLength(3);
 
     const early = await runRetention({ ds: db.ds, dataDir: db.dataDir, auditLog: desk.auditLog, now: new Date('2028-01-31T00:00:00.000Z'), years: 2 });
     expect(early).toMatchObject({ requests: 0, documents: 0, niks: 0 });
     for (const f of sitiFiles) expect(existsSync(f)).toBe(true);
 
     const report = await runRetention({ ds: db.ds, dataDir: db.dataDir, auditLog: desk.auditLog, now: new Date('2028-02-02T00:00:00.000Z'), years: 2 });
-    expect(report).toMatchObject({ requests: 1, documents: 2, niks: 1, cutoff: '2026-02-02T00:00:00.000Z' });
+    expect(report).toMatchObject({ requests: 1, documents: 3, niks: 1, cutoff: '2026-02-02T00:00:00.000Z' });
     for (const f of sitiFiles) expect(existsSync(f)).toBe(false);
-    expect((await docs(siti.requestId)).map((d) => d.kind).sort()).toEqual(['cover_letter', 'recommendation']);
+    expect((await docs(siti.requestId)).map((d) => d.kind).sort()).toEqual(['cover_letter', 'receipt', 'recommendation']);
     const sitiRow = await db.ds.getRepository(RequestSchema).findOneByOrFail({ id: siti.requestId });
     expect([sitiRow.applicantNikEnc, sitiRow.applicantNikHmac]).toEqual([null, null]);
     // Andi's certificate is still valid: nothing of his is touched.
@@ -70,7 +73,7 @@ describe.each(DATABASES)('personal data duties on %s', (kind) => {
 
     const audit = await db.ds.getRepository(AuditSchema).find({ order: { seq: 'ASC' } });
     const destroyed = audit.filter((a) => a.action === 'retention.destroyed');
-    expect(destroyed.map((a) => [a.subject, a.outcome])).toEqual([[siti.requestId, 'documents:2/nik:1']]);
+    expect(destroyed.map((a) => [a.subject, a.outcome])).toEqual([[siti.requestId, 'documents:3/nik:1']]);
     const everything = JSON.stringify(audit);
     for (const p of Object.values(PEOPLE)) expect(everything).not.toContain(p.nik);
 

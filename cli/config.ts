@@ -45,6 +45,7 @@ const schema = z.object({
   RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
   RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
     .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
+  RA_RETENTION_YEARS: positiveInt('RA_RETENTION_YEARS', 100).default(2),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -78,6 +79,8 @@ export interface Config {
   readonly bsreStallDays: number;
   /** Addressees of the annual report (Pasal 23(4): Walikota, Gubernur, Kepala BSSN, Kepala BSrE); may be empty. */
   readonly reportRecipients: readonly string[];
+  /** Years after a certificate's end (or a request's) before e-KTP scans and NIKs are destroyed (UU 27/2022). */
+  readonly retentionYears: number;
 }
 
 export interface MailConfig {
@@ -135,6 +138,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
     bsreStallDays: c.RA_BSRE_STALL_DAYS,
     reportRecipients: c.RA_REPORT_RECIPIENTS,
+    retentionYears: c.RA_RETENTION_YEARS,
   };
 }
 

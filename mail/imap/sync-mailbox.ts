@@ -1,7 +1,9 @@
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
+import { In, type DataSource } from 'typeorm';
+import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
-import { ingestMessage, recordUnread, type IngestDeps, type IngestResult } from '../inbound/ingest.ts';
+import { commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
   readonly mailbox: string;
@@ -25,6 +27,8 @@ export interface SyncReport {
 // Base64 grows a file by 4/3 plus line breaks; BODYSTRUCTURE reports encoded sizes.
 const ENCODED = 1.4;
 const MOVE_BATCH = 25;
+/** Bytes of messages downloaded or parsed ahead of the one committing: two typical messages, not two 25 MB ones. */
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 
 interface Candidate {
   readonly uid: number;
@@ -70,7 +74,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       }
     }
     candidates.sort((a, b) => a.uid - b.uid);
-    const known = d.ds.getRepository(MailMessageSchema);
+    const known = await knownMessages(d.ds, candidates);
     // Moves go in batches after their messages committed: one IMAP round trip for many messages. A crash
     // before a batch moved leaves committed messages in the inbox; the next pass recognises and moves them.
     const toProcessed: { uid: number; key: string }[] = [];
@@ -91,37 +95,76 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
         });
       }
     };
-
-    let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
-    for (const c of candidates) {
-      const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
-      const already = c.messageId ? await known.findOneBy({ key: c.messageId }) : null;
-      let result: IngestResult;
-      if (already) {
-        result = { outcome: already.outcome as IngestResult['outcome'], caseId: already.caseId, reason: already.reason ?? '', folder: already.targetFolder as IngestResult['folder'], key: already.key, duplicate: true };
-      } else if (c.oversize) {
-        result = await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now());
-      } else {
-        // The next message downloads while this one is stored: IMAP and disk work overlap.
-        const raw = await (prefetched?.uid === c.uid ? prefetched.raw : downloadRaw(client, c.uid, c.size, o.maxMessageBytes));
-        const next = candidates[candidates.indexOf(c) + 1];
-        prefetched = next && !next.oversize ? { uid: next.uid, raw: downloadRaw(client, next.uid, next.size, o.maxMessageBytes) } : null;
-        prefetched?.raw.catch(() => undefined);
-        if (!raw) continue; // expunged by someone else meanwhile
-        result = await ingestMessage(d, raw, source, o.now());
-      }
+    // Moves run beside the next messages' work, one batch after another.
+    let moving: Promise<void> = Promise.resolve();
+    const moveSoon = (): void => {
+      moving = moving.then(flushMoves);
+      moving.catch(() => undefined); // awaited below
+    };
+    const finish = (c: Candidate, result: IngestResult): void => {
       if (result.duplicate) report.duplicates++; else report.handled++;
       if (result.folder === 'quarantine') report.quarantined++;
       o.onMessage?.(result);
       (result.folder === 'quarantine' ? toQuarantine : toProcessed).push({ uid: c.uid, key: result.key });
-      if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) await flushMoves();
+      if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) moveSoon();
+    };
+
+    // A pipeline over the messages: while message N commits (its vault files written and fsynced, its
+    // rows inserted), message N+1 is parsed and N+2 downloads. Commits stay one at a time and in order;
+    // read-ahead stops at READ_AHEAD_BYTES so memory stays bounded whatever the message sizes.
+    const toRead = candidates.filter((c) => !c.oversize && !(c.messageId && known.has(c.messageId)));
+    const download = (c: Candidate): Promise<Buffer | null> => downloadRaw(client, c.uid, c.size, o.maxMessageBytes);
+    let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
+    let committing: Promise<void> = Promise.resolve();
+    let committingBytes = 0;
+    try {
+      for (const c of candidates) {
+        const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
+        const seen = c.messageId ? known.get(c.messageId) : undefined;
+        if (seen) {
+          await committing;
+          finish(c, { outcome: seen.outcome as IngestResult['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as IngestResult['folder'], key: seen.key, duplicate: true });
+          continue;
+        }
+        if (c.oversize) {
+          await committing;
+          finish(c, await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now()));
+          continue;
+        }
+        const raw = await (prefetched?.uid === c.uid ? prefetched.raw : download(c));
+        const following = toRead[toRead.indexOf(c) + 1];
+        prefetched = following && committingBytes + c.size + following.size <= READ_AHEAD_BYTES ? { uid: following.uid, raw: download(following) } : null;
+        prefetched?.raw.catch(() => undefined); // awaited on its turn
+        if (!raw) continue; // expunged by someone else meanwhile
+        if (committingBytes + raw.length > READ_AHEAD_BYTES) await committing;
+        const read = await readMessage(d, raw);
+        await committing;
+        committingBytes = raw.length;
+        committing = commitMessage(d, read, source, o.now()).then((r) => finish(c, r));
+        committing.catch(() => undefined); // awaited on the next message or below
+      }
+      await committing;
+      moveSoon();
+    } finally {
+      // Whatever failed, no IMAP command of this pass is left running when the mailbox lock is released.
+      await Promise.allSettled([committing, moving, prefetched?.raw]);
     }
-    await flushMoves();
+    await moving;
   } finally {
     lock.release();
   }
   await d.afterCommit();
   return report;
+}
+
+/** Dedupe rows of the candidates that have a Message-ID, by key: one query per 500 instead of one per message. */
+async function knownMessages(ds: DataSource, candidates: readonly Candidate[]): Promise<Map<string, MailMessageRow>> {
+  const ids = [...new Set(candidates.map((c) => c.messageId).filter((id): id is string => id !== null))];
+  const known = new Map<string, MailMessageRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await ds.getRepository(MailMessageSchema).findBy({ key: In(ids.slice(i, i + 500)) })) known.set(row.key, row);
+  }
+  return known;
 }
 
 /** Collects one message's bytes into one buffer of its announced size; only one message is held in memory. */

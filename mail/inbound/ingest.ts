@@ -4,7 +4,9 @@ import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import { toHandle } from '../../storage/transaction.ts';
 import { MailCursorSchema, MailMessageSchema } from '../../storage/entities/schemas.ts';
-import { parseInbound } from './parse-message.ts';
+import { parseInbound, type ParseCode } from './parse-message.ts';
+import type { InboundMessage } from './inbound-message.ts';
+import type { Result } from '../../domain/shared/result.ts';
 import { handleInbound, type InboundOutcome, type InboundPolicy } from './handle-message.ts';
 import { createHash } from 'node:crypto';
 
@@ -37,8 +39,29 @@ export interface IngestResult extends InboundOutcome {
  * the dedupe row turns any second delivery into a no-op.
  */
 export async function ingestMessage(d: IngestDeps, raw: Buffer, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  return commitMessage(d, await readMessage(d, raw), source, receivedAt);
+}
+
+/** A message parsed (or refused by the parser) and keyed, not yet acted on: nothing is written. */
+export interface ReadMessage {
+  readonly raw: Buffer;
+  readonly parsed: Result<InboundMessage, ParseCode>;
+  readonly key: string;
+}
+
+/**
+ * The first half of `ingestMessage`: parsing, which touches no state, so a sync parses the next message
+ * while the previous one commits.
+ */
+export async function readMessage(d: IngestDeps, raw: Buffer): Promise<ReadMessage> {
   const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes });
   const key = parsed.ok ? parsed.value.key : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return { raw, parsed, key };
+}
+
+/** The second half of `ingestMessage`: everything the message causes, in one transaction. */
+export async function commitMessage(d: IngestDeps, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  const { raw, parsed, key } = m;
   const result = await inWriteTransaction(d.ds, async (qr) => {
     const tx = toHandle(qr);
     const messages = qr.manager.getRepository(MailMessageSchema);

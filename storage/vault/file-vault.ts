@@ -7,13 +7,13 @@ import { ARCHIVED_MEDIA_TYPES, type ArchivedMediaType, type DocumentVault, type 
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { inWriteTransaction } from '../data-source.ts';
+import { finishBeforeCommit, inWriteTransaction } from '../data-source.ts';
 import type { DocumentRow } from '../entities/rows.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeAllAt, writeFileAtomic, type ContentWriter } from './atomic-write.ts';
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
-import { contentAad, openContent, sealContent } from './sealed-file.ts';
+import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealing } from './sealed-file.ts';
 
 export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
 
@@ -65,20 +65,25 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
         keyId: keys.keyId,
         createdAt: now().toISOString(),
       };
-      const sealed = sealContent(dataKey, contentAad(input.requestId, id), input.bytes);
+      const sealing = startSealing(dataKey, contentAad(input.requestId, id), input.bytes);
       dataKey.fill(0);
-      // The file first, fsynced: a committed row always has its file. If the row fails, the file goes.
       const file = join(dataDir, row.path);
-      await writeFileAtomic(file, sealed);
+      // A committed row always has its file, fsynced. Inside a transaction the file is written while the
+      // transaction goes on, and its commit waits for the file (finishBeforeCommit); on its own, the file first.
+      const writing = writeFileAtomic(file, writeSealed(sealing));
+      const qr = tx === undefined ? undefined : toQueryRunner(tx);
+      const deferred = qr !== undefined && finishBeforeCommit(qr, writing);
       try {
-        if (tx === undefined) {
-          await inWriteTransaction(dataSource, (qr) => documents(qr).insert(row));
+        if (!deferred) await writing;
+        if (qr === undefined) {
+          await inWriteTransaction(dataSource, (own) => documents(own).insert(row));
         } else {
-          const qr = toQueryRunner(tx);
           await documents(qr).insert(row);
-          rollbacks.track(qr, file);
+          rollbacks.track(qr, file, writing);
         }
       } catch (e) {
+        // If the row fails, the file goes (once it is whole, so nothing recreates it after the removal).
+        await writing.catch(() => undefined);
         await rm(file, { force: true });
         throw e;
       }
@@ -125,6 +130,16 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
     }
   }
 }
+
+/** Each ciphertext slice is written as soon as it is made; the header (with the tag) goes in front last. */
+const writeSealed = (sealing: Sealing): ContentWriter => async (file) => {
+  let at = SEALED_HEADER_BYTES;
+  for (const slice of sealing.slices) {
+    await writeAllAt(file, slice, at);
+    at += slice.length;
+  }
+  await writeAllAt(file, sealing.header(), 0);
+};
 
 const VAULT_LAYOUT = 'vault/<2 hex>/<document id>.bin';
 

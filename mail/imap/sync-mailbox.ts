@@ -113,7 +113,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
     // rows inserted), message N+1 is parsed and N+2 downloads. Commits stay one at a time and in order;
     // read-ahead stops at READ_AHEAD_BYTES so memory stays bounded whatever the message sizes.
     const toRead = candidates.filter((c) => !c.oversize && !(c.messageId && known.has(c.messageId)));
-    const download = (c: Candidate): Promise<Buffer | null> => downloadRaw(client, c.uid, c.size, o.maxMessageBytes);
+    const download = (c: Candidate): Promise<Buffer | null> => downloadRaw(client, c.uid, o.maxMessageBytes);
     let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
     let committing: Promise<void> = Promise.resolve();
     let committingBytes = 0;
@@ -167,25 +167,24 @@ async function knownMessages(ds: DataSource, candidates: readonly Candidate[]): 
   return known;
 }
 
-/** Collects one message's bytes into one buffer of its announced size; only one message is held in memory. */
-async function downloadRaw(client: ImapFlow, uid: number, size: number, max: number): Promise<Buffer | null> {
-  // Large chunks: imapflow's default asks for 64 KB per round trip.
-  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: 4 * 1024 * 1024 });
+/**
+ * One message's bytes. Asked for in one FETCH of up to `max + 1` bytes (imapflow's default asks 64 KB
+ * per round trip), so imapflow hands over the whole message as the one buffer it assembled: used as is,
+ * not copied, which keeps a 25 MB message in memory once rather than twice. More than `max` bytes
+ * (a server not honouring the partial fetch) stops the download: parse-message quarantines it as too large.
+ */
+async function downloadRaw(client: ImapFlow, uid: number, max: number): Promise<Buffer | null> {
+  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: max + 1 });
   if (!dl.content) return null;
-  let out = Buffer.allocUnsafe(Math.min(Math.max(size, 1), max + 1));
+  const chunks: Buffer[] = [];
   let used = 0;
   for await (const chunk of dl.content) {
     const c = chunk as Buffer;
-    if (used + c.length > max + 1) { dl.content.destroy(); break; }
-    if (used + c.length > out.length) {
-      const bigger = Buffer.allocUnsafe(Math.min(max + 1, Math.max(out.length * 2, used + c.length)));
-      out.copy(bigger, 0, 0, used);
-      out = bigger;
-    }
-    c.copy(out, used);
+    chunks.push(c);
     used += c.length;
+    if (used > max) { dl.content.destroy(); break; }
   }
-  return out.subarray(0, used);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, used);
 }
 
 /**

@@ -31,7 +31,7 @@ export interface Sealing {
  * plus ciphertext): each slice can be written and dropped. The cipher takes its copy of the key here,
  * so the caller may wipe `dataKey` as soon as this returns.
  */
-export function startSealing(dataKey: Buffer, aad: Buffer, plain: Uint8Array, sliceBytes = 1024 * 1024): Sealing {
+export function startSealing(dataKey: Buffer, aad: Buffer, plain: Uint8Array, sliceBytes = 256 * 1024): Sealing {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', dataKey, nonce).setAAD(aad);
   let done = false;

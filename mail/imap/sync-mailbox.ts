@@ -1,5 +1,6 @@
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import { In, type DataSource } from 'typeorm';
+import { startParseWorker } from '../inbound/parse-worker.ts';
 import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
@@ -29,6 +30,8 @@ const ENCODED = 1.4;
 const MOVE_BATCH = 25;
 /** Bytes of messages downloaded or parsed ahead of the one committing: two typical messages, not two 25 MB ones. */
 const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+/** Messages up to this size are parsed in the worker thread. */
+const WORKER_MAX_BYTES = 8 * 1024 * 1024;
 
 interface Candidate {
   readonly uid: number;
@@ -117,6 +120,8 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
     let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
     let committing: Promise<void> = Promise.resolve();
     let committingBytes = 0;
+    // Only worth a thread when there is a next message to parse while one commits.
+    const worker = toRead.length >= 2 ? startParseWorker() : null;
     try {
       for (const c of candidates) {
         const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
@@ -137,7 +142,8 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
         prefetched?.raw.catch(() => undefined); // awaited on its turn
         if (!raw) continue; // expunged by someone else meanwhile
         if (committingBytes + raw.length > READ_AHEAD_BYTES) await committing;
-        const read = await readMessage(d, raw);
+        // A big message is parsed here: copied into the worker, it would sit in memory twice.
+        const read = await readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined);
         await committing;
         committingBytes = raw.length;
         committing = commitMessage(d, read, source, o.now()).then((r) => finish(c, r));
@@ -148,6 +154,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
     } finally {
       // Whatever failed, no IMAP command of this pass is left running when the mailbox lock is released.
       await Promise.allSettled([committing, moving, prefetched?.raw]);
+      await worker?.close();
     }
     await moving;
   } finally {

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import { toHandle } from '../../storage/transaction.ts';
 import { MailCursorSchema, MailMessageSchema } from '../../storage/entities/schemas.ts';
-import { parseInbound, type ParseCode } from './parse-message.ts';
+import { parseInbound, type MimeParser, type ParseCode } from './parse-message.ts';
 import type { InboundMessage } from './inbound-message.ts';
 import type { Result } from '../../domain/shared/result.ts';
 import { handleInbound, type InboundOutcome, type InboundPolicy } from './handle-message.ts';
@@ -53,8 +53,8 @@ export interface ReadMessage {
  * The first half of `ingestMessage`: parsing, which touches no state, so a sync parses the next message
  * while the previous one commits.
  */
-export async function readMessage(d: IngestDeps, raw: Buffer): Promise<ReadMessage> {
-  const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes });
+export async function readMessage(d: IngestDeps, raw: Buffer, parseMime?: MimeParser): Promise<ReadMessage> {
+  const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes }, parseMime);
   const key = parsed.ok ? parsed.value.key : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   return { raw, parsed, key };
 }

@@ -8,12 +8,43 @@ const madeFolders = new Set<string>();
 /** Writes a file's content piece by piece (e.g. while encrypting it), instead of handing over one buffer. */
 export type ContentWriter = (file: FileHandle) => Promise<void>;
 
-/** Writes all of `bytes` at `position`: one write call may take fewer bytes than it was given. */
-export async function writeAllAt(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
-    done += bytesWritten;
+/** Writes all of `pieces`, one after another, from `position`: one writev, more only if it fell short. */
+export async function writeAllAt(file: FileHandle, pieces: readonly Uint8Array[], position: number): Promise<void> {
+  let rest = pieces.filter((p) => p.length > 0);
+  let at = position;
+  while (rest.length > 0) {
+    let { bytesWritten } = await file.writev(rest, at);
+    at += bytesWritten;
+    const left: Uint8Array[] = [];
+    for (const p of rest) {
+      if (bytesWritten >= p.length) bytesWritten -= p.length;
+      else { left.push(p.subarray(bytesWritten)); bytesWritten = 0; }
+    }
+    rest = left;
   }
+}
+
+/**
+ * Creates `path`, which must not exist yet, with the content `write` puts in it, and makes it durable:
+ * exclusive create, fsync, fsync the folder. No temp file and rename: for a vault file whose name is a
+ * fresh UUID that no committed row names until this returned, a half-written file left by a crash is an
+ * orphan nobody reads, just as a left-over temp file would be; the rename would only cost a round trip.
+ */
+export async function writeNewFile(path: string, write: ContentWriter): Promise<void> {
+  const dir = dirname(path);
+  const file = await openNew(dir, path);
+  try {
+    try {
+      await write(file);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  } catch (e) {
+    await rm(path, { force: true });
+    throw e;
+  }
+  await syncFolder(dir);
 }
 
 /**
@@ -25,7 +56,7 @@ export async function writeAllAt(file: FileHandle, bytes: Uint8Array, position: 
 export async function writeFileAtomic(path: string, data: Uint8Array | ContentWriter): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await openTemp(dir, temp);
+  const file = await openNew(dir, temp);
   try {
     try {
       if (typeof data === 'function') await data(file);
@@ -39,6 +70,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | ContentWr
     await rm(temp, { force: true });
     throw e;
   }
+  await syncFolder(dir);
+}
+
+/** A new name in a folder survives a power cut only once the folder itself is fsynced. */
+async function syncFolder(dir: string): Promise<void> {
   const folder = await open(dir, 'r');
   try {
     await folder.sync();
@@ -47,17 +83,18 @@ export async function writeFileAtomic(path: string, data: Uint8Array | ContentWr
   }
 }
 
-async function openTemp(dir: string, temp: string): Promise<FileHandle> {
+/** Opens a new file (exclusive create) in `dir`, making the folder first if it is not known to exist. */
+async function openNew(dir: string, path: string): Promise<FileHandle> {
   if (!madeFolders.has(dir)) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     madeFolders.add(dir);
   }
   try {
-    return await open(temp, 'wx', 0o600);
+    return await open(path, 'wx', 0o600);
   } catch (e) {
     // A folder removed behind our back (a restore, a test): make it again once.
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return await open(temp, 'wx', 0o600);
+    return await open(path, 'wx', 0o600);
   }
 }

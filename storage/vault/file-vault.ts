@@ -10,7 +10,7 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { finishBeforeCommit, inWriteTransaction } from '../data-source.ts';
 import type { DocumentRow } from '../entities/rows.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { writeAllAt, writeFileAtomic, type ContentWriter } from './atomic-write.ts';
+import { writeAllAt, writeNewFile, type ContentWriter } from './atomic-write.ts';
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
 import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealing } from './sealed-file.ts';
@@ -70,7 +70,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       const file = join(dataDir, row.path);
       // A committed row always has its file, fsynced. Inside a transaction the file is written while the
       // transaction goes on, and its commit waits for the file (finishBeforeCommit); on its own, the file first.
-      const writing = writeFileAtomic(file, writeSealed(sealing));
+      const writing = writeNewFile(file, writeSealed(sealing));
       const qr = tx === undefined ? undefined : toQueryRunner(tx);
       const deferred = qr !== undefined && finishBeforeCommit(qr, writing);
       try {
@@ -131,14 +131,29 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
   }
 }
 
-/** Each ciphertext slice is written as soon as it is made; the header (with the tag) goes in front last. */
+/** Ciphertext gathered per write: a typical file goes out in one write, header included. */
+const WRITE_BYTES = 1024 * 1024;
+
+/**
+ * Writes the ciphertext as it is made, a megabyte at a time, then the header (which holds the tag) in
+ * front; a file of up to a megabyte is written whole in one call once its tag is known.
+ */
 const writeSealed = (sealing: Sealing): ContentWriter => async (file) => {
   let at = SEALED_HEADER_BYTES;
+  let batch: Buffer[] = [];
+  let bytes = 0;
   for (const slice of sealing.slices) {
-    await writeAllAt(file, slice, at);
-    at += slice.length;
+    batch.push(slice);
+    bytes += slice.length;
+    if (bytes < WRITE_BYTES) continue;
+    await writeAllAt(file, batch, at);
+    at += bytes;
+    batch = [];
+    bytes = 0;
   }
-  await writeAllAt(file, sealing.header(), 0);
+  if (at === SEALED_HEADER_BYTES) return writeAllAt(file, [sealing.header(), ...batch], 0);
+  await writeAllAt(file, batch, at);
+  await writeAllAt(file, [sealing.header()], 0);
 };
 
 const VAULT_LAYOUT = 'vault/<2 hex>/<document id>.bin';

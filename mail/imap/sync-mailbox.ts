@@ -4,7 +4,7 @@ import { startParseWorker } from '../inbound/parse-worker.ts';
 import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
-import { commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult } from '../inbound/ingest.ts';
+import { commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult, type ReadMessage } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
   readonly mailbox: string;
@@ -28,7 +28,12 @@ export interface SyncReport {
 // Base64 grows a file by 4/3 plus line breaks; BODYSTRUCTURE reports encoded sizes.
 const ENCODED = 1.4;
 const MOVE_BATCH = 25;
-/** Bytes of messages downloaded or parsed ahead of the one committing: two typical messages, not two 25 MB ones. */
+/**
+ * Messages downloaded and parsed ahead of the one committing (enough to keep both cores busy), and the
+ * bytes that may be in hand, the committing message's included: the message due next is read whatever
+ * its size, but no big message is read further ahead.
+ */
+const READ_AHEAD = 3;
 const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 /** Messages up to this size are parsed in the worker thread. */
 const WORKER_MAX_BYTES = 8 * 1024 * 1024;
@@ -112,16 +117,29 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) moveSoon();
     };
 
-    // A pipeline over the messages: while message N commits (its vault files written and fsynced, its
-    // rows inserted), message N+1 is parsed and N+2 downloads. Commits stay one at a time and in order;
-    // read-ahead stops at READ_AHEAD_BYTES so memory stays bounded whatever the message sizes.
+    // A pipeline over the messages: while message N commits (its rows inserted, its vault files fsynced),
+    // the next ones download and are parsed in the worker thread. Commits stay one at a time and in UID
+    // order; reading ahead stops at READ_AHEAD messages or READ_AHEAD_BYTES, whichever comes first, so
+    // memory stays bounded whatever the message sizes (the message due next is always read).
     const toRead = candidates.filter((c) => !c.oversize && !(c.messageId && known.has(c.messageId)));
-    const download = (c: Candidate): Promise<Buffer | null> => downloadRaw(client, c.uid, o.maxMessageBytes);
-    let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
-    let committing: Promise<void> = Promise.resolve();
-    let committingBytes = 0;
     // Only worth a thread when there is a next message to parse while one commits.
     const worker = toRead.length >= 2 ? startParseWorker() : null;
+    const reads = new Map<number, Promise<ReadMessage | null>>();
+    let started = 0; // toRead[0, started) are being or have been read
+    let taken = 0; // toRead[0, taken) were taken by the loop below
+    let aheadBytes = 0; // announced sizes of the messages read and not yet committed
+    const readAhead = (): void => {
+      while (started < toRead.length && started - taken < READ_AHEAD && (started === taken || aheadBytes + toRead[started]!.size <= READ_AHEAD_BYTES)) {
+        const c = toRead[started++]!;
+        aheadBytes += c.size;
+        // A big message is parsed in this thread: copied into the worker, it would sit in memory twice.
+        const read = downloadRaw(client, c.uid, o.maxMessageBytes)
+          .then((raw) => raw && readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined));
+        read.catch(() => undefined); // awaited on its turn
+        reads.set(c.uid, read);
+      }
+    };
+    let committing: Promise<void> = Promise.resolve();
     try {
       for (const c of candidates) {
         const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
@@ -136,24 +154,27 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
           finish(c, await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now()));
           continue;
         }
-        const raw = await (prefetched?.uid === c.uid ? prefetched.raw : download(c));
-        const following = toRead[toRead.indexOf(c) + 1];
-        prefetched = following && committingBytes + c.size + following.size <= READ_AHEAD_BYTES ? { uid: following.uid, raw: download(following) } : null;
-        prefetched?.raw.catch(() => undefined); // awaited on its turn
-        if (!raw) continue; // expunged by someone else meanwhile
-        if (committingBytes + raw.length > READ_AHEAD_BYTES) await committing;
-        // A big message is parsed here: copied into the worker, it would sit in memory twice.
-        const read = await readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined);
+        readAhead();
+        const read = await reads.get(c.uid);
+        reads.delete(c.uid);
+        taken++;
+        readAhead();
+        if (!read) { // expunged by someone else meanwhile
+          aheadBytes -= c.size;
+          continue;
+        }
         await committing;
-        committingBytes = raw.length;
-        committing = commitMessage(d, read, source, o.now()).then((r) => finish(c, r));
+        committing = commitMessage(d, read, source, o.now()).then((r) => {
+          aheadBytes -= c.size;
+          finish(c, r);
+        });
         committing.catch(() => undefined); // awaited on the next message or below
       }
       await committing;
       moveSoon();
     } finally {
       // Whatever failed, no IMAP command of this pass is left running when the mailbox lock is released.
-      await Promise.allSettled([committing, moving, prefetched?.raw]);
+      await Promise.allSettled([committing, moving, ...reads.values()]);
       await worker?.close();
     }
     await moving;

@@ -26,13 +26,16 @@ export async function writeAllAt(file: FileHandle, pieces: readonly Uint8Array[]
 
 /**
  * Creates `path`, which must not exist yet, with the content `write` puts in it, and makes it durable:
- * exclusive create, fsync, fsync the folder. No temp file and rename: for a vault file whose name is a
+ * exclusive create, fsync of the file and of its folder. No temp file and rename: for a vault file whose name is a
  * fresh UUID that no committed row names until this returned, a half-written file left by a crash is an
  * orphan nobody reads, just as a left-over temp file would be; the rename would only cost a round trip.
  */
 export async function writeNewFile(path: string, write: ContentWriter): Promise<void> {
   const dir = dirname(path);
   const file = await openNew(dir, path);
+  // The folder's fsync (the new name) does not depend on the file's content: both run at once.
+  const folderSynced = syncFolder(dir);
+  folderSynced.catch(() => undefined); // awaited below
   try {
     try {
       await write(file);
@@ -41,10 +44,11 @@ export async function writeNewFile(path: string, write: ContentWriter): Promise<
       await file.close();
     }
   } catch (e) {
+    await folderSynced.catch(() => undefined);
     await rm(path, { force: true });
     throw e;
   }
-  await syncFolder(dir);
+  await folderSynced;
 }
 
 /**

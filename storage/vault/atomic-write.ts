@@ -24,47 +24,66 @@ export async function writeAllAt(file: FileHandle, pieces: readonly Uint8Array[]
   }
 }
 
-/**
- * Creates `path`, which must not exist yet, with the content `write` puts in it, and makes it durable:
- * exclusive create, fsync of the file and of its folder. No temp file and rename: for a vault file whose name is a
- * fresh UUID that no committed row names until this returned, a half-written file left by a crash is an
- * orphan nobody reads, just as a left-over temp file would be; the rename would only cost a round trip.
- */
-export async function writeNewFile(path: string, write: ContentWriter): Promise<void> {
-  const dir = dirname(path);
-  const file = await openNew(dir, path);
-  // The folder's fsync (the new name) does not depend on the file's content: both run at once.
-  const folderSynced = syncFolder(dir);
-  folderSynced.catch(() => undefined); // awaited below
-  try {
-    try {
-      await write(file);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-  } catch (e) {
-    await folderSynced.catch(() => undefined);
-    await rm(path, { force: true });
-    throw e;
-  }
-  await folderSynced;
+/** A file being created by `writeNewFile`. */
+export interface NewFile {
+  /** Resolves once the whole content is in the file (readable by anyone who opens it). */
+  readonly written: Promise<void>;
+  /** Resolves once the content and the name survive a power cut; rejects if any step failed (the file is then gone). */
+  readonly durable: Promise<void>;
 }
 
 /**
- * Writes `data` (bytes, or a writer that puts them in place; called once) so the final path holds
- * either nothing or the whole file, even across a crash: a temp file in the same folder (same file
- * system, so the rename is atomic), fsync, rename, fsync the folder. Callers pass ciphertext only; the
- * temp file is never plaintext. Folders are 0700, files 0600.
+ * Creates `path`, which must not exist yet, with the content `write` puts in it, and makes it durable:
+ * exclusive create, then fsync of the file and of its folder. No temp file and rename: for a vault file,
+ * whose name is a fresh UUID that no committed row names before `durable`, a half-written file left by a
+ * crash is an orphan nobody reads, just as a left-over temp file would be; the rename only cost time.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | ContentWriter): Promise<void> {
+export function writeNewFile(path: string, write: ContentWriter): NewFile {
+  const dir = dirname(path);
+  const opening = openNew(dir, path);
+  const written = opening.then(async (file) => {
+    try {
+      await write(file);
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
+  });
+  const durable = (async () => {
+    const file = await opening;
+    // The folder's fsync (the new name) does not wait for the content: both fsyncs run at once.
+    const folderSynced = syncFolder(dir);
+    try {
+      try {
+        await written;
+        await file.sync();
+      } finally {
+        if (await written.then(() => true, () => false)) await file.close();
+      }
+      await folderSynced;
+    } catch (e) {
+      await folderSynced.catch(() => undefined);
+      await rm(path, { force: true });
+      throw e;
+    }
+  })();
+  written.catch(() => undefined); // the caller awaits `durable`, which carries the same failure
+  durable.catch(() => undefined); // likewise observed by the caller
+  return { written, durable };
+}
+
+/**
+ * Writes `data` so the final path holds either nothing or the whole file, even across a crash: a temp
+ * file in the same folder (same file system, so the rename is atomic), fsync, rename, fsync the folder.
+ * Callers pass ciphertext only; the temp file is never plaintext. Folders are 0700, files 0600.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const file = await openNew(dir, temp);
   try {
     try {
-      if (typeof data === 'function') await data(file);
-      else await file.writeFile(data);
+      await file.writeFile(data);
       await file.sync();
     } finally {
       await file.close();

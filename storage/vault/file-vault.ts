@@ -68,22 +68,24 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       const sealing = startSealing(dataKey, contentAad(input.requestId, id), input.bytes);
       dataKey.fill(0);
       const file = join(dataDir, row.path);
-      // A committed row always has its file, fsynced. Inside a transaction the file is written while the
-      // transaction goes on, and its commit waits for the file (finishBeforeCommit); on its own, the file first.
-      const writing = writeNewFile(file, writeSealed(sealing));
+      // A row is written only once its file holds the whole ciphertext (a reader of the row, even of the
+      // transaction's own uncommitted state, finds the file), and is committed only once the file is
+      // durable: inside a transaction the fsyncs run while it goes on with its queries, and its commit
+      // waits for them (finishBeforeCommit); on its own, the fsyncs first.
+      const { written, durable } = writeNewFile(file, writeSealed(sealing));
       const qr = tx === undefined ? undefined : toQueryRunner(tx);
-      const deferred = qr !== undefined && finishBeforeCommit(qr, writing);
       try {
-        if (!deferred) await writing;
+        await written;
+        if (qr === undefined || !finishBeforeCommit(qr, durable)) await durable;
         if (qr === undefined) {
           await inWriteTransaction(dataSource, (own) => documents(own).insert(row));
         } else {
           await documents(qr).insert(row);
-          rollbacks.track(qr, file, writing);
+          rollbacks.track(qr, file, durable);
         }
       } catch (e) {
-        // If the row fails, the file goes (once it is whole, so nothing recreates it after the removal).
-        await writing.catch(() => undefined);
+        // If the row fails, the file goes (once it is settled, so nothing recreates it after the removal).
+        await durable.catch(() => undefined);
         await rm(file, { force: true });
         throw e;
       }

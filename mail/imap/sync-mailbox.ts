@@ -4,7 +4,7 @@ import { startParseWorker } from '../inbound/parse-worker.ts';
 import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
-import { commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult, type ReadMessage } from '../inbound/ingest.ts';
+import { applyMessage, commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult, type ReadMessage } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
   readonly mailbox: string;
@@ -33,7 +33,9 @@ const MOVE_BATCH = 25;
  * bytes that may be in hand, the committing message's included: the message due next is read whatever
  * its size, but no big message is read further ahead.
  */
-const READ_AHEAD = 3;
+const READ_AHEAD = 8;
+/** Messages at most in one transaction (see commitGroup). */
+const GROUP = 8;
 const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 /** Messages up to this size are parsed in the worker thread. */
 const WORKER_MAX_BYTES = 8 * 1024 * 1024;
@@ -117,64 +119,96 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) moveSoon();
     };
 
-    // A pipeline over the messages: while message N commits (its rows inserted, its vault files fsynced),
-    // the next ones download and are parsed in the worker thread. Commits stay one at a time and in UID
-    // order; reading ahead stops at READ_AHEAD messages or READ_AHEAD_BYTES, whichever comes first, so
-    // memory stays bounded whatever the message sizes (the message due next is always read).
+    // A pipeline over the messages: while one transaction commits (its vault files fsynced), the next
+    // messages download and are parsed in the worker thread. Reading ahead stops at READ_AHEAD messages
+    // or READ_AHEAD_BYTES, whichever comes first, so memory stays bounded whatever the message sizes (the
+    // message due next is always read). Transactions run one at a time, in UID order; see commitGroup.
     const toRead = candidates.filter((c) => !c.oversize && !(c.messageId && known.has(c.messageId)));
     // Only worth a thread when there is a next message to parse while one commits.
     const worker = toRead.length >= 2 ? startParseWorker() : null;
-    const reads = new Map<number, Promise<ReadMessage | null>>();
+    const reads = new Map<number, { read: Promise<ReadMessage | null>; ready: boolean }>();
     let started = 0; // toRead[0, started) are being or have been read
-    let taken = 0; // toRead[0, taken) were taken by the loop below
+    let taken = 0; // toRead[0, taken) were taken for a transaction
     let aheadBytes = 0; // announced sizes of the messages read and not yet committed
     const readAhead = (): void => {
       while (started < toRead.length && started - taken < READ_AHEAD && (started === taken || aheadBytes + toRead[started]!.size <= READ_AHEAD_BYTES)) {
         const c = toRead[started++]!;
         aheadBytes += c.size;
         // A big message is parsed in this thread: copied into the worker, it would sit in memory twice.
-        const read = downloadRaw(client, c.uid, o.maxMessageBytes)
-          .then((raw) => raw && readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined));
-        read.catch(() => undefined); // awaited on its turn
-        reads.set(c.uid, read);
+        const entry = {
+          read: downloadRaw(client, c.uid, o.maxMessageBytes)
+            .then((raw) => raw && readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined)),
+          ready: false,
+        };
+        entry.read.then(() => { entry.ready = true; }, () => { entry.ready = true; }); // failures are awaited on their turn
+        reads.set(c.uid, entry);
       }
     };
-    let committing: Promise<void> = Promise.resolve();
+    const take = async (c: Candidate): Promise<ReadMessage | null> => {
+      readAhead();
+      const entry = reads.get(c.uid)!;
+      reads.delete(c.uid);
+      taken++;
+      readAhead();
+      return entry.read;
+    };
+    const sourceOf = (c: Candidate) => ({ kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid });
+    const readable = (c: Candidate | undefined): c is Candidate => c !== undefined && toRead[taken] === c;
+
+    /**
+     * One transaction for the message at `candidates[at]` and for those right after it that are parsed
+     * already (up to GROUP): each keeps its own outcome, dedupe row and cursor step, but they share one
+     * commit, so the fsyncs of their vault files overlap and the pipeline waits for the disk once per
+     * group, not once per message. Should one throw, the group is rolled back and the messages before it
+     * are committed one by one, as they would have been alone; then the error goes on. Returns the index
+     * of the next candidate.
+     */
+    const commitGroup = async (at: number): Promise<number> => {
+      const group: { c: Candidate; read: ReadMessage }[] = [];
+      const results: IngestResult[] = [];
+      let next = at;
+      try {
+        await inWriteTransaction(d.ds, async (qr) => {
+          for (let c = candidates[next]; readable(c) && (group.length === 0 || (group.length < GROUP && reads.get(c.uid)?.ready)); c = candidates[next]) {
+            next++;
+            const read = await take(c);
+            if (!read) { // expunged by someone else meanwhile
+              aheadBytes -= c.size;
+              continue;
+            }
+            group.push({ c, read });
+            results.push(await applyMessage(d, qr, read, sourceOf(c), o.now()));
+          }
+        });
+      } catch (e) {
+        for (const { c, read } of group.slice(0, results.length)) finish(c, await commitMessage(d, read, sourceOf(c), o.now()));
+        throw e;
+      }
+      group.forEach(({ c }, i) => {
+        aheadBytes -= c.size;
+        finish(c, results[i]!);
+      });
+      return next;
+    };
+
     try {
-      for (const c of candidates) {
-        const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
+      for (let i = 0; i < candidates.length; ) {
+        const c = candidates[i]!;
         const seen = c.messageId ? known.get(c.messageId) : undefined;
         if (seen) {
-          await committing;
           finish(c, { outcome: seen.outcome as IngestResult['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as IngestResult['folder'], key: seen.key, duplicate: true });
-          continue;
+          i++;
+        } else if (c.oversize) {
+          finish(c, await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, sourceOf(c), c.oversize, o.now()));
+          i++;
+        } else {
+          i = await commitGroup(i);
         }
-        if (c.oversize) {
-          await committing;
-          finish(c, await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now()));
-          continue;
-        }
-        readAhead();
-        const read = await reads.get(c.uid);
-        reads.delete(c.uid);
-        taken++;
-        readAhead();
-        if (!read) { // expunged by someone else meanwhile
-          aheadBytes -= c.size;
-          continue;
-        }
-        await committing;
-        committing = commitMessage(d, read, source, o.now()).then((r) => {
-          aheadBytes -= c.size;
-          finish(c, r);
-        });
-        committing.catch(() => undefined); // awaited on the next message or below
       }
-      await committing;
       moveSoon();
     } finally {
       // Whatever failed, no IMAP command of this pass is left running when the mailbox lock is released.
-      await Promise.allSettled([committing, moving, ...reads.values()]);
+      await Promise.allSettled([moving, ...[...reads.values()].map((r) => r.read)]);
       await worker?.close();
     }
     await moving;

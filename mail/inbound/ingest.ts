@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { DeskPorts } from '../../domain/use-cases/desk-ports.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
@@ -60,43 +60,49 @@ export async function readMessage(d: IngestDeps, raw: Buffer, parseMime?: MimePa
 }
 
 /** The second half of `ingestMessage`: everything the message causes, in one transaction. */
-export async function commitMessage(d: IngestDeps, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
-  const { raw, parsed, key } = m;
-  const result = await inWriteTransaction(d.ds, async (qr) => {
-    const tx = toHandle(qr);
-    const messages = qr.manager.getRepository(MailMessageSchema);
-    const seen = await messages.findOneBy({ key });
-    if (seen) {
-      await advanceCursor();
-      return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
-    }
-    // Use cases run their units of work inside this one transaction.
-    const ports: DeskPorts = { ...d.ports, uow: { run: (work) => work(tx) } };
-    let outcome: InboundOutcome;
-    if (parsed.ok) {
-      outcome = await handleInbound(ports, qr.manager, tx, d.policy, parsed.value);
-    } else {
-      await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
-      outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
-    }
-    await messages.insert({
-      key, messageId: parsed.ok ? parsed.value.messageId : null,
-      uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
-      outcome: outcome.outcome, caseId: outcome.caseId, reason: outcome.reason, targetFolder: outcome.folder,
-      receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
-    });
-    await advanceCursor();
-    return { ...outcome, key, duplicate: false };
+export function commitMessage(d: IngestDeps, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  return inWriteTransaction(d.ds, (qr) => applyMessage(d, qr, m, source, receivedAt));
+}
 
-    async function advanceCursor(): Promise<void> {
-      if (source.kind !== 'imap') return;
-      const cursors = qr.manager.getRepository(MailCursorSchema);
-      const cursor = await cursors.findOneBy({ mailbox: source.mailbox });
-      const lastUid = cursor && cursor.uidValidity === source.uidValidity ? Math.max(cursor.lastUid, source.uid) : source.uid;
-      await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
-    }
+/**
+ * What `commitMessage` does, inside a write transaction the caller runs and commits: a sync puts several
+ * messages in one transaction, each with its outcome, dedupe row and cursor step, so they commit (and
+ * wait for their vault fsyncs) together. The caller must roll back if this throws.
+ */
+export async function applyMessage(d: IngestDeps, qr: QueryRunner, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  const { raw, parsed, key } = m;
+  const tx = toHandle(qr);
+  const messages = qr.manager.getRepository(MailMessageSchema);
+  const seen = await messages.findOneBy({ key });
+  if (seen) {
+    await advanceCursor();
+    return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
+  }
+  // Use cases run their units of work inside this one transaction.
+  const ports: DeskPorts = { ...d.ports, uow: { run: (work) => work(tx) } };
+  let outcome: InboundOutcome;
+  if (parsed.ok) {
+    outcome = await handleInbound(ports, qr.manager, tx, d.policy, parsed.value);
+  } else {
+    await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
+    outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
+  }
+  await messages.insert({
+    key, messageId: parsed.ok ? parsed.value.messageId : null,
+    uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
+    outcome: outcome.outcome, caseId: outcome.caseId, reason: outcome.reason, targetFolder: outcome.folder,
+    receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
   });
-  return result;
+  await advanceCursor();
+  return { ...outcome, key, duplicate: false };
+
+  async function advanceCursor(): Promise<void> {
+    if (source.kind !== 'imap') return;
+    const cursors = qr.manager.getRepository(MailCursorSchema);
+    const cursor = await cursors.findOneBy({ mailbox: source.mailbox });
+    const lastUid = cursor && cursor.uidValidity === source.uidValidity ? Math.max(cursor.lastUid, source.uid) : source.uid;
+    await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { sequentialize } from '@grammyjs/runner';
 import type { BotContext } from './context.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { deskContext } from './middleware/desk-context.ts';
+import { tolerateStaleCallbackAnswers } from './middleware/stale-callback.ts';
 import { start } from './features/start.ts';
 import { secretsGuard } from './features/secrets-guard.ts';
 import { apply } from './features/apply.ts';
@@ -34,6 +35,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(o.token, { client: { apiRoot: o.apiRoot } });
   // 429s wait `retry_after` and try again instead of failing the handler.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.api.config.use(tolerateStaleCallbackAnswers);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(deskContext(deps));
   const guarded = bot.errorBoundary(async (err: BotError<BotContext>) => {

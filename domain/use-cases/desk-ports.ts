@@ -8,11 +8,15 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
 import type { CertificateRegister } from '../ports/certificates.ts';
+import type { RateLimiter } from '../ports/rate-limits.ts';
+import type { LimitRules } from '../limits/token-bucket.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
   readonly officialDomains: readonly string[];
   readonly maxFileBytes: number;
+  /** Abuse limits per sender; DEFAULT_LIMIT_RULES (take-allowance.ts) when absent. */
+  readonly limits?: LimitRules;
 }
 
 /** Everything a use case may touch. Both channels (bot, mail) and the CLI pass the same bag. */
@@ -30,5 +34,6 @@ export interface DeskPorts {
   readonly telegramBindings: TelegramBindings;
   readonly codes: OneTimeCodes;
   readonly certificates: CertificateRegister;
+  readonly limits: RateLimiter;
   readonly settings: DeskSettings;
 }

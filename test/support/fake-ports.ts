@@ -21,6 +21,7 @@ import { assertAuditSafe } from '../../domain/audit/audit-event.ts';
 import { chainHash, encodeEvidence, GENESIS_HASH } from '../../domain/audit/chain.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import { ok, refuse } from '../../domain/shared/result.ts';
+import type { RateLimiter } from '../../domain/ports/rate-limits.ts';
 
 /**
  * In-memory fakes of the domain's own ports, for domain unit tests only (STYLE.md §11): the storage
@@ -616,9 +617,11 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     },
   };
 
+  // Unlimited unless a test passes its own limiter: the domain tests are about other rules.
+  const limits: RateLimiter = { take: async () => ({ allowed: true, bucket: { tokens: 1, at: clock.now().toISOString() } }) };
   const { settings, now: _now, ...portOverrides } = overrides;
   const ports: DeskPorts = {
-    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates,
+    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates, limits,
     ...portOverrides,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   };

@@ -2,7 +2,6 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { guestMenu, mainMenu } from '../keyboards.ts';
 import { confirmBinding, startBinding } from '../../domain/use-cases/bind-telegram.ts';
-import { allowed } from './abuse-limits.ts';
 
 /** `/start`: bound users get the menu; others prove their dinas address with a mailed one-time code. */
 export const start = new Composer<BotContext>();
@@ -19,7 +18,6 @@ priv.command('start', async (ctx) => {
 });
 
 priv.on('message:text', async (ctx, next) => {
-  if ((ctx.conversation.step === 'bind_identifier' || ctx.conversation.step === 'bind_code') && !(await allowed(ctx, 'otp'))) return;
   if (ctx.conversation.step === 'bind_identifier') {
     const r = await startBinding(ctx.desk.ports, { telegramId: String(ctx.from.id), identifier: ctx.message.text });
     if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));

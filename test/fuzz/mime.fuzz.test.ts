@@ -12,6 +12,11 @@ import { applicationMail, automatedMails, hostileMails } from '../support/mail-c
 import { PEOPLE } from '../support/people.ts';
 import { tinyJpeg, tinyPdf } from '../support/sample-files.ts';
 import { fuzzBudget, mutatedBytes, withinHangGuard } from './fuzz-support.ts';
+import { createMailDesk } from '../../mail/mail-desk.ts';
+import { ingestMessage } from '../../mail/inbound/ingest.ts';
+import { openTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { mailConfig } from '../support/mail-harness.ts';
+import { createTestDesk, seedDesk } from '../support/storage-desk.ts';
 
 const LIMITS = { maxMessageBytes: 25 * 1024 * 1024 };
 const PARSE_CODES: readonly ParseCode[] = ['MAIL.TOO_LARGE', 'MAIL.HEADERS_TOO_LARGE', 'MAIL.TOO_COMPLEX', 'MAIL.MALFORMED'];
@@ -79,4 +84,28 @@ describe('fuzz: MIME messages (mutated real-looking mail)', () => {
       fuzzBudget(500, 15_000),
     );
   });
+
+  it('the whole ingest (understanding, use cases, vault, one commit) handles every mutated mail once, without throwing, within 5 s', async () => {
+    const db: TestDatabase = await openTestDatabase('sqlite');
+    try {
+      const desk = createTestDesk(db.ds, db.dataDir);
+      await seedDesk(desk);
+      const mail = createMailDesk({
+        ds: db.ds, ports: desk.ports, mail: mailConfig(''), officialDomains: ['pontianak.go.id'],
+        maxFileBytes: 10 * 1024 * 1024, maxMessageBytes: 25 * 1024 * 1024, afterCommit: async () => { await desk.auditLog.checkpoint(); }, ca: null,
+      });
+      const OUTCOMES = ['request', 'supplement', 'ticket', 'quarantined', 'ignored', 'refused'];
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: seeds.length - 1 }).chain((i) => mutatedBytes(seeds[i]!, SNIPPETS)), async (raw) => {
+          const result = await withinHangGuard(() => ingestMessage(mail.ingest, raw, { kind: 'file' }, new Date()));
+          expect(OUTCOMES).toContain(result.outcome);
+          const again = await ingestMessage(mail.ingest, raw, { kind: 'file' }, new Date());
+          expect(again.duplicate).toBe(true);
+        }),
+        fuzzBudget(150, 30_000),
+      );
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 });

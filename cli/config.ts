@@ -1,5 +1,7 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import type { LimitRules } from '../domain/limits/token-bucket.ts';
+import { DEFAULT_LIMIT_RULES } from '../domain/use-cases/take-allowance.ts';
 
 /**
  * All configuration, parsed once (STYLE.md §7). `createConfig(env)` takes any env-like object so tests
@@ -11,6 +13,11 @@ const domainName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const positiveInt = (name: string, max: number) =>
   z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
     .refine((n) => n >= 1 && n <= max, `${name} must be between 1 and ${max}`);
+
+/** 0 turns a limit off. */
+const perHour = (name: string) =>
+  z.string().regex(/^\d+$/, `${name} must be a whole number of actions per hour (0 turns the limit off)`).transform(Number)
+    .refine((n) => n <= 100_000, `${name} must be at most 100000 (0 turns the limit off)`);
 
 const schema = z.object({
   RA_DATA_DIR: z.string().min(1).default('./data'),
@@ -46,6 +53,9 @@ const schema = z.object({
   RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
     .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
   RA_RETENTION_YEARS: positiveInt('RA_RETENTION_YEARS', 100).default(2),
+  RA_LIMIT_REQUESTS_PER_HOUR: perHour('RA_LIMIT_REQUESTS_PER_HOUR').default(DEFAULT_LIMIT_RULES.request.perHour),
+  RA_LIMIT_OTP_PER_HOUR: perHour('RA_LIMIT_OTP_PER_HOUR').default(DEFAULT_LIMIT_RULES.otp.perHour),
+  RA_LIMIT_UPLOADS_PER_HOUR: perHour('RA_LIMIT_UPLOADS_PER_HOUR').default(DEFAULT_LIMIT_RULES.upload.perHour),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -81,6 +91,8 @@ export interface Config {
   readonly reportRecipients: readonly string[];
   /** Years after a certificate's end (or a request's) before e-KTP scans and NIKs are destroyed (UU 27/2022). */
   readonly retentionYears: number;
+  /** Abuse limits per sender (e-mail address, Telegram user): new requests, one-time codes, uploads. */
+  readonly limits: LimitRules;
 }
 
 export interface MailConfig {
@@ -139,6 +151,9 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     bsreStallDays: c.RA_BSRE_STALL_DAYS,
     reportRecipients: c.RA_REPORT_RECIPIENTS,
     retentionYears: c.RA_RETENTION_YEARS,
+    limits: {
+      request: { perHour: c.RA_LIMIT_REQUESTS_PER_HOUR }, otp: { perHour: c.RA_LIMIT_OTP_PER_HOUR }, upload: { perHour: c.RA_LIMIT_UPLOADS_PER_HOUR },
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
+import { allowed } from './abuse-limits.ts';
 
 /** Status, guide, help tickets, complaints and incident reports from the ASN menu. */
 export const asnMenu = new Composer<BotContext>();
@@ -29,6 +30,7 @@ asnMenu.callbackQuery(/^menu:(help|complaint|incident)$/, async (ctx) => {
 asnMenu.on('message:text', async (ctx, next) => {
   const c = ctx.conversation;
   if (c.step !== 'help_text') return next();
+  if (!(await allowed(ctx, 'request'))) return;
   const person = ctx.binding ? await ctx.desk.ports.roster.findByPersonId(ctx.binding.personId) : null;
   const r = await openTicket(ctx.desk.ports, {
     kind: c.kind, channel: 'telegram', email: person?.email ?? '', subject: ctx.message.text,

@@ -9,11 +9,15 @@ import type { Clock } from '../ports/clock.ts';
 import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
 import type { CertificateRegister } from '../ports/certificates.ts';
 import type { ProcessingRestrictions } from '../ports/processing-restrictions.ts';
+import type { RateLimiter } from '../ports/rate-limits.ts';
+import type { LimitRules } from '../limits/token-bucket.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
   readonly officialDomains: readonly string[];
   readonly maxFileBytes: number;
+  /** Abuse limits per sender; DEFAULT_LIMIT_RULES (take-allowance.ts) when absent. */
+  readonly limits?: LimitRules;
 }
 
 /** Everything a use case may touch. Both channels (bot, mail) and the CLI pass the same bag. */
@@ -33,5 +37,6 @@ export interface DeskPorts {
   readonly certificates: CertificateRegister;
   /** Data subjects who restricted processing (UU 27/2022 Pasal 11, 41). */
   readonly restrictions: ProcessingRestrictions;
+  readonly limits: RateLimiter;
   readonly settings: DeskSettings;
 }

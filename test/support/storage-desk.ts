@@ -9,6 +9,7 @@ import type { Clock } from '../../domain/ports/clock.ts';
 import type { CheckResult } from '../../domain/requests/case-record.ts';
 import { RULE_CODES } from '../../domain/issuance/verification-rules.ts';
 import { PEOPLE } from './people.ts';
+import type { LimitRules } from '../../domain/limits/token-bucket.ts';
 
 export { PEOPLE };
 
@@ -21,11 +22,11 @@ export const rosterRow = (p: (typeof PEOPLE)[keyof typeof PEOPLE]): RawRosterRow
 
 export const passingChecks = (): CheckResult[] => RULE_CODES.map((rule) => ({ rule, pass: true, code: 'VERIFY.OK', params: {} }));
 
-export function createTestDesk(ds: DataSource, dataDir: string, options: { masterKey?: Buffer; clock?: Clock } = {}): StorageDesk & { masterKey: Buffer } {
+export function createTestDesk(ds: DataSource, dataDir: string, options: { masterKey?: Buffer; clock?: Clock; limits?: LimitRules } = {}): StorageDesk & { masterKey: Buffer } {
   const masterKey = options.masterKey ?? randomBytes(32);
   const desk = createStorageDesk({
     ds, dataDir, keys: createKeyRing(masterKey), clock: options.clock ?? { now: () => new Date() },
-    settings: { officialDomains: ['pontianak.go.id'], maxFileBytes: 10 * 1024 * 1024 }, messageIdDomain: 'pontianak.go.id',
+    settings: { officialDomains: ['pontianak.go.id'], maxFileBytes: 10 * 1024 * 1024, ...(options.limits ? { limits: options.limits } : {}) }, messageIdDomain: 'pontianak.go.id',
   });
   return { ...desk, masterKey };
 }

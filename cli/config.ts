@@ -39,6 +39,7 @@ const schema = z.object({
   RA_MAIL_QUARANTINE_FOLDER: z.string().min(1).default('RA/Quarantine'),
   RA_MAIL_RETAIN_DAYS: positiveInt('RA_MAIL_RETAIN_DAYS', 3650).default(30),
   RA_MAIL_POLL_SECONDS: positiveInt('RA_MAIL_POLL_SECONDS', 86400).default(60),
+  RA_OUTBOX_LEASE_SECONDS: positiveInt('RA_OUTBOX_LEASE_SECONDS', 86400).default(300),
   RA_TELEGRAM_TOKEN: z.string().regex(/^\d{5,15}:[A-Za-z0-9_-]{20,}$/, 'RA_TELEGRAM_TOKEN must be the token BotFather gave, like 123456789:AA…').optional(),
   RA_TELEGRAM_WEBHOOK_URL: z.string().regex(/^https:\/\/[^/]+\/.+/, 'RA_TELEGRAM_WEBHOOK_URL must be the public https URL Telegram posts to, with a path, e.g. https://ra.pontianak.go.id/telegram').optional(),
   RA_TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'RA_TELEGRAM_WEBHOOK_SECRET must be 16-256 letters, digits, _ or -').optional(),
@@ -104,6 +105,8 @@ export interface MailConfig {
   readonly quarantineFolder: string;
   readonly retainDays: number;
   readonly pollSeconds: number;
+  /** How long a mail a sender claimed is left alone before another may send it (the first one died). */
+  readonly leaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -138,7 +141,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     mail: {
       imapUrl: c.RA_IMAP_URL, smtpUrl: c.RA_SMTP_URL, from: c.RA_MAIL_FROM.trim(), authservId: c.RA_MAIL_AUTHSERV_ID ?? null,
       processedFolder: c.RA_MAIL_PROCESSED_FOLDER, quarantineFolder: c.RA_MAIL_QUARANTINE_FOLDER,
-      retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS,
+      retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS, leaseSeconds: c.RA_OUTBOX_LEASE_SECONDS,
     },
     telegram: {
       token: c.RA_TELEGRAM_TOKEN, apiRoot: c.RA_TELEGRAM_API_ROOT.replace(/\/+$/, ''),

@@ -5,7 +5,7 @@ import { openApp } from '../app.ts';
 import { mailDeskOf, drainOutboxOf } from '../mail-app.ts';
 import { startMailWatcher, type Watcher } from '../../mail/imap/watcher.ts';
 import { createBotFor } from '../../bot/bot-app.ts';
-import { startPolling } from '../../bot/run-bot.ts';
+import { startPolling, stopPolling } from '../../bot/run-bot.ts';
 import { startWebhookServer } from '../../bot/run-webhook.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { recoverInterruptedUpdates } from '../../bot/recover-interrupted.ts';
@@ -117,7 +117,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   await stopRequested;
   info('serve.stopping', 'SERVE.STOPPING');
   clearInterval(sender);
-  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined, hook?.close(), reminders.stop()]);
+  await Promise.all([watcher?.stop(), runner ? stopPolling(runner) : undefined, hook?.close(), reminders.stop()]);
   await sending;
   await http?.close();
   await app.close();

@@ -13,7 +13,7 @@ import { initSandboxCa } from '../../storage/ca/sandbox-ca.ts';
 import { startBotApiEmulator, type BotApiEmulator } from '../../devtools/bot-api-emulator.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../../devtools/smtp-receiver.ts';
 import { createBotFor } from '../../bot/bot-app.ts';
-import { startPolling } from '../../bot/run-bot.ts';
+import { startPolling, stopPolling } from '../../bot/run-bot.ts';
 import type { BotContext } from '../../bot/context.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { ingestMessage, type IngestResult } from '../../mail/inbound/ingest.ts';
@@ -118,7 +118,7 @@ export class Stage {
   }
 
   async close(): Promise<void> {
-    if (this.runner.isRunning()) await this.runner.stop();
+    await stopPolling(this.runner);
     await this.tg.close();
     await this.smtp.stop();
     await this.app.close();

@@ -57,9 +57,9 @@ describe('the bot killed with SIGKILL during a burst', () => {
     const users = Array.from({ length: USERS }, (_, i) => tg.user(8_400_000 + i, { first_name: `Pegawai ${i}` }));
     for (const u of users) u.sendCommand('/start');
     await until(() => answered().size >= 10, 60_000);
-    // The next answer hangs at Telegram, so its update is surely in the middle of its work at the kill.
-    tg.slowNext('sendMessage', 5_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // The next ten answers hang at Telegram, so their updates are surely mid-work at the kill.
+    for (let i = 0; i < 10; i++) tg.slowNext('sendMessage', 3_000);
+    await new Promise((r) => setTimeout(r, 500));
     expect(await first.stop('SIGKILL')).toBeNull();
     const before = answered().size;
     expect(before).toBeLessThan(USERS);

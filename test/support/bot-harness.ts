@@ -4,7 +4,7 @@ import { startBotApiEmulator, type BotApiEmulator, type SettledCall } from './bo
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { createTestDesk, seedDesk } from './storage-desk.ts';
 import { createBotFor } from '../../bot/bot-app.ts';
-import { startPolling } from '../../bot/run-bot.ts';
+import { startPolling, stopPolling } from '../../bot/run-bot.ts';
 import { createKeyRing } from '../../storage/crypto/keys.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
@@ -50,7 +50,7 @@ export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boole
       return (JSON.parse(rows[0]!.model) as { code: string }).code;
     },
     async close() {
-      if (runner.isRunning()) await runner.stop();
+      await stopPolling(runner);
       await tg.close();
       await db.close();
     },

@@ -1,5 +1,7 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import type { OversightSettings } from '../domain/oversight/oversight-settings.ts';
+import { parseOfficeHours } from '../domain/help/office-hours.ts';
 
 /**
  * All configuration, parsed once (STYLE.md §7). `createConfig(env)` takes any env-like object so tests
@@ -8,6 +10,18 @@ import { z } from 'zod';
  */
 const csv = (s: string): string[] => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
 const domainName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const address = /^[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[a-z]{2,63}$/i;
+const ADDRESSEE_ROLES = ['walikota', 'gubernur', 'bssn', 'bsre'];
+/** `walikota:a@x.go.id,gubernur:b@y.go.id,…` (roles optional) → addressees; null when an entry is malformed. */
+const addressees = (s: string): Array<{ role: string | null; address: string }> | null => {
+  const out = s.split(',').map((x) => x.trim()).filter(Boolean).map((entry) => {
+    const m = /^(?:([a-z]+):)?(.+)$/i.exec(entry)!;
+    const role = m[1]?.toLowerCase() ?? null;
+    const mail = m[2]!.trim().toLowerCase();
+    return role !== null && !ADDRESSEE_ROLES.includes(role) ? null : address.test(mail) ? { role, address: mail } : null;
+  });
+  return out.every((x) => x !== null) ? out : null;
+};
 const positiveInt = (name: string, max: number) =>
   z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
     .refine((n) => n >= 1 && n <= max, `${name} must be between 1 and ${max}`);
@@ -38,6 +52,13 @@ const schema = z.object({
   RA_TELEGRAM_WEBHOOK_PORT: positiveInt('RA_TELEGRAM_WEBHOOK_PORT', 65535).default(8081),
   RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
   RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
+  RA_INCIDENT_RECIPIENTS: z.string().default('').refine((s) => addressees(s) !== null,
+    'RA_INCIDENT_RECIPIENTS must be comma-separated addresses, each optionally tagged walikota:, gubernur:, bssn: or bsre:, e.g. walikota:walikota@pontianak.go.id,bsre:kepala@bsre.id'),
+  RA_BSRE_SUPPORT_EMAIL: z.string().refine((s) => address.test(s.trim()), 'RA_BSRE_SUPPORT_EMAIL must be one e-mail address, e.g. layanan@bsre.id').optional(),
+  RA_SLA_FIRST_RESPONSE_HOURS: positiveInt('RA_SLA_FIRST_RESPONSE_HOURS', 400).default(4),
+  RA_SLA_RESOLUTION_HOURS: positiveInt('RA_SLA_RESOLUTION_HOURS', 2000).default(24),
+  RA_OFFICE_HOURS: z.string().default('08:00-16:00').refine((s) => parseOfficeHours(s) !== null, 'RA_OFFICE_HOURS must look like 08:00-16:00 (opening before closing)'),
+  RA_OFFICE_DAYS: z.string().default('1,2,3,4,5').refine((s) => s.split(',').every((d) => /^[1-7]$/.test(d.trim())), 'RA_OFFICE_DAYS must be ISO weekdays 1 (Monday) to 7 (Sunday), comma-separated, e.g. 1,2,3,4,5'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -63,6 +84,8 @@ export interface Config {
   /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
   readonly ca: 'sandbox' | 'bsre-manual';
   readonly allowSandbox: boolean;
+  /** Incident addressees (Pasal 24(1)), BSrE support (Pasal 22(2)), help-ticket SLA in office hours. */
+  readonly oversight: OversightSettings;
 }
 
 export interface MailConfig {
@@ -116,6 +139,15 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
+    oversight: {
+      incidentRecipients: addressees(c.RA_INCIDENT_RECIPIENTS) ?? [],
+      bsreSupportEmail: c.RA_BSRE_SUPPORT_EMAIL?.trim().toLowerCase() ?? null,
+      firstResponseHours: c.RA_SLA_FIRST_RESPONSE_HOURS, resolutionHours: c.RA_SLA_RESOLUTION_HOURS,
+      officeHours: {
+        timeZone: c.RA_TIMEZONE, ...parseOfficeHours(c.RA_OFFICE_HOURS)!,
+        days: [...new Set(c.RA_OFFICE_DAYS.split(',').map((d) => Number(d.trim())))].sort(),
+      },
+    },
   };
 }
 

@@ -31,6 +31,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: async (ctx) => (await import('./commands/serve.ts')).runServe(ctx),
   reminders: async (ctx) => (await import('./commands/reminders.ts')).runReminders(ctx),
   cert: async (ctx) => (await import('./commands/cert.ts')).runCert(ctx),
+  oversight: async (ctx) => (await import('./commands/oversight.ts')).runOversight(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

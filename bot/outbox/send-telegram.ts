@@ -5,6 +5,7 @@ import type { Templates } from '../../templates/catalog.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import type { Params } from '../../domain/shared/result.ts';
+import { oversightKeyboard } from './oversight-keyboards.ts';
 
 /** Flattens an outbox model into message params: lists become numbered lines. */
 function paramsOf(t: Templates, model: Record<string, unknown>): Params {
@@ -27,7 +28,7 @@ function keyboardFor(t: Templates, template: string, model: Record<string, unkno
   if (template === 'reminder-expiry' && typeof model['certificateId'] === 'string') {
     return { reply_markup: new InlineKeyboard().text(t.message('BOT.MENU_RENEW'), `renew:${model['certificateId']}`) };
   }
-  return {};
+  return oversightKeyboard(t, template, model);
 }
 
 function parseModel(json: string): Record<string, unknown> | null {

@@ -10,6 +10,7 @@ import { startWebhookServer } from '../../bot/run-webhook.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { createTemplates } from '../../templates/catalog.ts';
 import { scheduleReminders } from './reminders.ts';
+import { scheduleOversight } from './oversight.ts';
 
 /**
  * `ra-desk serve`: the long-running desk — the mailbox watcher (IDLE + poll), the Telegram bot (long
@@ -55,6 +56,8 @@ export async function runServe(ctx: CommandContext): Promise<number> {
 
   // Expiry reminders (Pasal 17(2)) run inside the service too; `reminders run` stays available for cron.
   const reminders = scheduleReminders(app, io);
+  // Incident re-alerts and PDP deadlines (Pasal 24), help-ticket SLA (Pasal 22): hourly; `oversight run` for cron.
+  const oversight = scheduleOversight(app, io);
   const t = createTemplates();
   let sending = Promise.resolve();
   const sender = setInterval(() => {
@@ -72,7 +75,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   });
   io.out(io.t.message('SERVE.STOPPING'));
   clearInterval(sender);
-  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined, hook?.close(), reminders.stop()]);
+  await Promise.all([watcher?.stop(), runner?.isRunning() ? runner.stop() : undefined, hook?.close(), reminders.stop(), oversight.stop()]);
   await sending;
   await app.close();
   io.out(io.t.message('SERVE.STOPPED'));

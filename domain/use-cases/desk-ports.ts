@@ -8,11 +8,14 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
 import type { CertificateRegister } from '../ports/certificates.ts';
+import type { OversightSettings } from '../oversight/oversight-settings.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
   readonly officialDomains: readonly string[];
   readonly maxFileBytes: number;
+  /** Incidents, help-ticket SLA and complaint forwarding; `DEFAULT_OVERSIGHT` when absent (nothing to report to). */
+  readonly oversight?: OversightSettings;
 }
 
 /** Everything a use case may touch. Both channels (bot, mail) and the CLI pass the same bag. */

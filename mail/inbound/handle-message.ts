@@ -18,6 +18,8 @@ import { detectReplyCommand } from '../understanding/reply-keywords.ts';
 import type { IncomingDocument } from '../../domain/use-cases/incoming-documents.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { classifyKind } from '../understanding/classify-kind.ts';
+import { stripQuoted } from '../understanding/strip-quoted.ts';
+import { incidentCategoryOf } from '../../domain/incident/incident-category.ts';
 import { parseApplicantFields } from '../understanding/parse-fields.ts';
 import { classifyAttachment } from '../understanding/classify-attachment.ts';
 import { detectAutomated, extractBouncedMessageId, isDeliveryReport } from '../understanding/automated-mail.ts';
@@ -167,6 +169,8 @@ export async function handleInbound(
   const t = await openTicket(ports, {
     kind: ticketKind, channel: 'email', email: sender, subject: msg.subject,
     unclassified: kind.fallback, ...(replyTo ? { replyTo } : {}),
+    // Pasal 24(3): the category the sender's own words suggest (quoted text is ours); officers confirm it.
+    ...(ticketKind === 'incident' ? { category: incidentCategoryOf(`${msg.subject}\n${stripQuoted(msg.text)}`) } : {}),
   });
   if (!t.ok) throw new Error('openTicket cannot refuse');
   await archive(t.value.ticketId);

@@ -23,21 +23,21 @@ asnMenu.callbackQuery('menu:guide', async (ctx) => {
 });
 
 asnMenu.callbackQuery('menu:help', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   ctx.conversation = { step: 'help_text', kind: 'help' };
   await ctx.reply(ctx.say('BOT.ASK_TICKET_help'));
 });
 
 /** An incident starts with its category (Pasal 24(3)a, b, or other), then the story. */
 asnMenu.callbackQuery('menu:incident', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const k = new InlineKeyboard();
   for (const c of INCIDENT_CATEGORIES) k.text(ctx.say(`INCIDENT.BTN.${c}`), `inc:${c}`).row();
   await ctx.reply(ctx.say('OVERSIGHT.ASK_INCIDENT_CATEGORY'), { reply_markup: k });
 });
 
 asnMenu.callbackQuery(/^inc:(.*)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const category = ctx.match[1]!;
   if (!isIncidentCategory(category)) return void (await ctx.reply(ctx.say('RECLASSIFY.BAD_CATEGORY')));
   ctx.conversation = { step: 'help_text', kind: 'incident', category };
@@ -49,7 +49,7 @@ asnMenu.callbackQuery(/^inc:(.*)$/, async (ctx) => {
  * (Pasal 9(7)): the decision record names the officer, so nobody has to type a colleague's name or NIP.
  */
 asnMenu.callbackQuery('menu:complaint', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const decided = (await ownRequests(ctx)).filter((c) => c.decision !== null).slice(-8);
   if (decided.length === 0) {
     ctx.conversation = { step: 'help_text', kind: 'complaint' };
@@ -61,7 +61,7 @@ asnMenu.callbackQuery('menu:complaint', async (ctx) => {
 });
 
 asnMenu.callbackQuery(/^cpl:(.*)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const choice = ctx.match[1]!;
   if (choice === 'general') {
     ctx.conversation = { step: 'help_text', kind: 'complaint' };

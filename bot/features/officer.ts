@@ -48,7 +48,7 @@ officer.command('cari', async (ctx) => {
 
 officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'officer.open')) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const id = ctx.match[1]!;
   const c = isCaseId(id) ? await ctx.desk.ports.cases.get(id) : null;
   if (!c) return void (await ctx.reply(ctx.say('REQUESTS.NOT_FOUND', { id: isCaseId(id) ? id : '?' })));
@@ -114,7 +114,7 @@ officer.callbackQuery(/^why:(reject|return):(\d):(.+)$/, async (ctx) => {
 
 officer.callbackQuery(/^ans:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.answer')) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   ctx.conversation = { step: 'answer_ticket', ticketId: ctx.match[1]! };
   await ctx.reply(ctx.say('BOT.ASK_ANSWER', { id: ctx.match[1]! }));
 });

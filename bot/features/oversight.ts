@@ -45,7 +45,7 @@ oversight.callbackQuery(/^rcl:([a-z_]+):(.+)$/, async (ctx) => say(ctx, await re
 
 oversight.callbackQuery(/^recl:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.reclassify')) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const k = new InlineKeyboard();
   for (const c of INCIDENT_CATEGORIES) k.text(ctx.say(`INCIDENT.BTN.${c}`), `rcl:${c}:${ctx.match[1]!}`).row();
   await ctx.reply(ctx.say('OVERSIGHT.ASK_CATEGORY', { id: ctx.match[1]!.slice(0, 20) }), { reply_markup: k });
@@ -53,7 +53,7 @@ oversight.callbackQuery(/^recl:(.+)$/, async (ctx) => {
 
 oversight.callbackQuery(/^cnd:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.answer')) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const k = new InlineKeyboard();
   CANNED_ANSWERS.forEach((c, i) => k.text(ctx.say(`CANNED.${c}.TITLE`), `cna:${i}:${ctx.match[1]!}`).row());
   await ctx.reply(ctx.say('OVERSIGHT.ASK_CANNED', { id: ctx.match[1]!.slice(0, 20) }), { reply_markup: k });

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { applicationMail } from '../support/mail-corpus.ts';
+import { AUTHSERV } from '../support/mail-harness.ts';
+import { OFFICERS, PEOPLE } from '../support/storage-desk.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
+import { runCli } from '../support/run-cli.ts';
+import { createConfig } from '../../cli/config.ts';
+import { openApp } from '../../cli/app.ts';
+import { OutboxSchema, RequestSchema } from '../../storage/entities/schemas.ts';
+
+describe('an incident reported by mail (Pasal 24)', () => {
+  it('opens an incident with the category the words suggest and alerts the officers, but writes to no authority on a keyword alone', async () => {
+    const dir = makeTempDir('ra-incident-mail-');
+    try {
+      const env = {
+        RA_DATA_DIR: join(dir, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_MAIL_AUTHSERV_ID: AUTHSERV,
+        RA_INCIDENT_RECIPIENTS: 'walikota:walikota@pontianak.go.id,gubernur:gubernur@kalbarprov.go.id',
+      };
+      const csv = join(dir, 'roster.csv');
+      writeFileSync(csv, `nip,nik,name,email,agency,position,superior_nip\n${[PEOPLE.siti, PEOPLE.rahmat, PEOPLE.andi].map((p) => `${p.nip},${p.nik},${p.name},${p.email},Dinas Kesehatan,Analis,`).join('\n')}\n`);
+      expect((await runCli(['roster', 'import', csv], env)).code).toBe(0);
+      for (const [name, id] of [['rahmat', OFFICERS.rahmat], ['andi', OFFICERS.andi]] as const) {
+        const r = await runCli(['officer', 'add', '--telegram-id', id, '--nip', PEOPLE[name].nip, '--role', 'officer', '--appointment', `800/${id}/2026`], env);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      const file = join(dir, 'insiden.eml');
+      writeFileSync(file, await applicationMail({
+        from: PEOPLE.siti.email, subject: 'Laporan insiden keamanan', messageId: '<insiden@pontianak.go.id>',
+        text: 'Yth. Petugas OP,\n\nAda surat yang ditandatangani dengan sertifikat saya tanpa izin saya.\n\nSiti',
+        authResults: { serverId: AUTHSERV, result: 'pass' },
+      }));
+      const r = await runCli(['mail', 'ingest', file], env);
+      expect(r.code, r.stderr).toBe(0);
+      const app = await openApp(createConfig(env));
+      try {
+        const [ticket] = await app.ds.getRepository(RequestSchema).find({ where: { kind: 'incident' } });
+        expect(JSON.parse(ticket!.details)).toMatchObject({ category: 'authenticity' });
+        const rows = await app.ds.getRepository(OutboxSchema).find();
+        expect(rows.filter((o) => o.template === 'incident-alert').map((o) => o.recipient).sort()).toEqual([OFFICERS.andi, OFFICERS.rahmat].sort());
+        expect(rows.filter((o) => o.template === 'incident-report')).toHaveLength(0);
+        expect(rows.filter((o) => o.template === 'ticket-received').map((o) => o.recipient)).toEqual([PEOPLE.siti.email]);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+});

@@ -18,6 +18,7 @@ import { certCheck } from './features/cert-check.ts';
 import { revoke } from './features/revoke.ts';
 import { officerRevocation } from './features/officer-revocation.ts';
 import { oversight } from './features/oversight.ts';
+import { needs } from './features/needs.ts';
 
 export interface BotOptions {
   readonly token: string;
@@ -41,7 +42,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
     await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
   });
   // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard.
-  guarded.use(allowOutsiderCommand, start, secretsGuard, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, oversight, manager, unhandled);
+  guarded.use(allowOutsiderCommand, start, secretsGuard, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, oversight, needs, manager, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

@@ -195,3 +195,32 @@ describe('complaints about an officer in the bot (Pasal 9(7))', () => {
     expect((await outbox('complaint-forward')).map((m) => m.recipient).sort()).toEqual(['kepala@bsre.id', 'walikota@pontianak.go.id']);
   });
 });
+
+describe('/kebutuhan (Pasal 10(2)-(3))', () => {
+  it('takes an agency admin\'s counts, refuses bad ones and non-admins writing nothing, and ranks them for the Pengelola', async () => {
+    h = await openBotHarness({ oversight: SETTINGS });
+    for (const [id, nip, role] of [['5550010', PEOPLE.siti.nip, 'agency_admin'], [String(BUDI_MANAGER), PEOPLE.budi.nip, 'manager']] as const) {
+      expect((await addOfficer(h.desk.ports, { telegramId: id, nip, role, appointmentRef: `800/${id}/2026` })).ok).toBe(true);
+    }
+    const admin = h.tg.user(5550010, { first_name: 'Siti' });
+    admin.sendCommand('/kebutuhan');
+    await h.reply(5550010, /misalnya \/kebutuhan 10 2 1/);
+    admin.sendCommand('/kebutuhan', '10 dua 1');
+    await h.reply(5550010, /tidak dapat dibaca; tidak ada yang dicatat/);
+    const rahmat = h.tg.user(RAHMAT, { first_name: 'Rahmat' });
+    rahmat.sendCommand('/kebutuhan', '1 1 1');
+    await h.reply(RAHMAT, /Hanya admin perangkat daerah/);
+    const budi = h.tg.user(BUDI_MANAGER, { first_name: 'Budi' });
+    budi.sendCommand('/kebutuhan');
+    await h.reply(BUDI_MANAGER, /Belum ada perangkat daerah/);
+    admin.sendCommand('/kebutuhan', '10 2 1');
+    await h.reply(5550010, /Dinas Komunikasi dan Informatika tahun \d{4} tercatat.*total 13/);
+    budi.sendCommand('/kebutuhan');
+    const ranked = await h.reply(BUDI_MANAGER, /diurutkan menurut jumlah/);
+    expect(String(ranked.params['text'])).toMatch(/1\. Dinas Komunikasi dan Informatika — 13 \(individu 10, jabatan 2, sistem 1\)/);
+    rahmat.sendCommand('/kebutuhan');
+    await h.reply(RAHMAT, /Hanya admin perangkat daerah/);
+    const rows = await h.db.ds.query('SELECT COUNT(*) AS n FROM needs_inventory') as Array<{ n: number }>;
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+});

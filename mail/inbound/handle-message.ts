@@ -20,6 +20,10 @@ import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { classifyKind } from '../understanding/classify-kind.ts';
 import { stripQuoted } from '../understanding/strip-quoted.ts';
 import { incidentCategoryOf } from '../../domain/incident/incident-category.ts';
+import { isNeedsInventoryMail } from '../understanding/needs-mail.ts';
+import { submitNeeds } from '../../domain/use-cases/submit-needs.ts';
+import { needsTotal } from '../../domain/needs/needs-inventory.ts';
+import { createNeedsStore } from '../../storage/repositories/needs-store.ts';
 import { parseApplicantFields } from '../understanding/parse-fields.ts';
 import { classifyAttachment } from '../understanding/classify-attachment.ts';
 import { detectAutomated, extractBouncedMessageId, isDeliveryReport } from '../understanding/automated-mail.ts';
@@ -147,6 +151,7 @@ export async function handleInbound(
     }
   }
 
+  if (isNeedsInventoryMail(msg.subject)) return handleNeedsMail(ports, manager, tx, msg, sender, replyTo);
   const kind = classifyKind(msg.subject, msg.text);
   if (kind.kind === 'issuance') {
     const r = await submitApplication(ports, {
@@ -190,4 +195,21 @@ async function recordBounce(ports: DeskPorts, manager: EntityManager, tx: Transa
       template: 'officer-mail-bounced', model: { caseId: row.caseId ?? '', template: row.template }, ...(row.caseId ? { caseId: row.caseId } : {}),
     }, tx);
   }
+}
+
+/**
+ * A needs inventory by mail (Pasal 10(2)-(3)) from an agency admin's authenticated dinas address: recorded
+ * for their own agency, or refused with the reason; either way the sender gets one reply.
+ */
+async function handleNeedsMail(
+  ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, msg: InboundMessage, sender: string, replyTo: ReplyContext | undefined,
+): Promise<InboundOutcome> {
+  const r = await submitNeeds(ports, createNeedsStore(manager.connection), { email: sender }, stripQuoted(msg.text));
+  const model = r.ok
+    ? { outcome: 'recorded', agency: r.value.agency, year: String(r.value.year), individual: String(r.value.counts.individual), position: String(r.value.counts.position), system: String(r.value.counts.system), total: String(needsTotal(r.value.counts)) }
+    : { outcome: 'refused', code: r.code, params: r.params };
+  await ports.notifier.enqueue({
+    dedupeKey: `needs:${hashOf(msg.raw)}`, channel: 'email', recipient: sender, template: 'needs-received', model, ...(replyTo ? { replyTo } : {}),
+  }, tx);
+  return { outcome: 'request', caseId: null, reason: r.ok ? 'needs_inventory' : r.code, folder: 'processed' };
 }

@@ -183,6 +183,18 @@ interface IncidentReportView {
   readonly pdpDeadline: string;
 }
 
+/** The answer to a needs inventory sent by mail (Pasal 10(2)-(3)). */
+interface NeedsReceivedView {
+  readonly recorded: boolean;
+  readonly agency: string;
+  readonly year: string;
+  readonly individual: string;
+  readonly position: string;
+  readonly system: string;
+  readonly total: string;
+  readonly explanation: string;
+}
+
 /** A help request to BSrE (Pasal 22(2)). */
 interface HelpEscalationView {
   readonly ticketId: string;
@@ -571,6 +583,22 @@ const BUILDERS = {
         personalData, pdpDeadline: personalData && m.optionalText('pdpDeadline') !== '' ? deskMoment(m, 'pdpDeadline', zone) : '',
       },
     };
+  },
+  /** Pasal 10(2)-(3): a needs inventory recorded for the sender's agency, or why it was not. */
+  'needs-received': (t, m): Built<NeedsReceivedView> => {
+    const recorded = m.oneOf('outcome', ['recorded', 'refused']) === 'recorded';
+    const count = (field: string): string => {
+      const v = m.text(field);
+      if (!/^\d{1,6}$/.test(v)) m.fail(field, 'a whole number written in digits');
+      return v;
+    };
+    const view: NeedsReceivedView = recorded
+      ? {
+        recorded, agency: oneLine(m.text('agency', { nonEmpty: true }), 150), year: count('year'), individual: count('individual'),
+        position: count('position'), system: count('system'), total: count('total'), explanation: '',
+      }
+      : { recorded, agency: '', year: '', individual: '', position: '', system: '', total: '', explanation: explainItem(t, m) };
+    return { subject: { status: t.message(recorded ? 'NEEDS.MAIL_RECORDED' : 'NEEDS.MAIL_REFUSED') }, view };
   },
   /** Pasal 22(2): the Pengelola's desk asks BSrE for technical help. */
   'help-escalation': (t, m): Built<HelpEscalationView> => {

@@ -50,3 +50,38 @@ describe('an incident reported by mail (Pasal 24)', () => {
     }
   });
 });
+
+describe('a needs inventory by mail (Pasal 10(2)-(3))', () => {
+  it('records an agency admin\'s counts for their agency and answers; a colleague who is no admin is told why, nothing recorded', async () => {
+    const dir = makeTempDir('ra-needs-mail-');
+    try {
+      const env = { RA_DATA_DIR: join(dir, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_MAIL_AUTHSERV_ID: AUTHSERV };
+      const csv = join(dir, 'roster.csv');
+      writeFileSync(csv, `nip,nik,name,email,agency,position,superior_nip\n${[PEOPLE.siti, PEOPLE.budi].map((p) => `${p.nip},${p.nik},${p.name},${p.email},Dinas Kesehatan,Analis,`).join('\n')}\n`);
+      expect((await runCli(['roster', 'import', csv], env)).code).toBe(0);
+      expect((await runCli(['officer', 'add', '--telegram-id', '5550010', '--nip', PEOPLE.siti.nip, '--role', 'agency_admin', '--appointment', '800/10/2026'], env)).code).toBe(0);
+      const mail = async (from: string, id: string) => {
+        const file = join(dir, `${id}.eml`);
+        writeFileSync(file, await applicationMail({
+          from, subject: 'Identifikasi kebutuhan sertifikat elektronik 2026', messageId: `<${id}@pontianak.go.id>`,
+          text: 'Yth. Pengelola,\n\nIndividu: 20\nJabatan: 3\nSistem elektronik: 0\n\nTerima kasih.', authResults: { serverId: AUTHSERV, result: 'pass' },
+        }));
+        return runCli(['mail', 'ingest', file], env);
+      };
+      expect((await mail(PEOPLE.siti.email, 'needs-1')).stdout).toContain('needs_inventory');
+      expect((await mail(PEOPLE.budi.email, 'needs-2')).stdout).toContain('NEEDS.NOT_AGENCY_ADMIN');
+      const app = await openApp(createConfig(env));
+      try {
+        const rows = await app.ds.query('SELECT agency, individual, position, system FROM needs_inventory') as unknown[];
+        expect(rows).toEqual([{ agency: 'Dinas Kesehatan', individual: 20, position: 3, system: 0 }]);
+        const replies = await app.ds.getRepository(OutboxSchema).find({ where: { template: 'needs-received' } });
+        expect(replies.map((r) => [r.recipient, (JSON.parse(r.model) as { outcome: string }).outcome]).sort()).toEqual([[PEOPLE.budi.email, 'refused'], [PEOPLE.siti.email, 'recorded']]);
+        expect(await app.ds.getRepository(RequestSchema).count()).toBe(0);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+});

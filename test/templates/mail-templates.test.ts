@@ -168,6 +168,11 @@ const SAMPLES: readonly Sample[] = [
       officerName: 'Andi Pratama', appointmentRef: '800/12/DISKOMINFO/2026', description: 'Permohonan saya ditolak tanpa alasan yang jelas.', addressee: 'bsre',
     },
   },
+  {
+    title: 'needs inventory recorded', template: 'needs-received', tag: null,
+    model: { outcome: 'recorded', agency: 'Dinas Kesehatan', year: '2026', individual: '20', position: '3', system: '0', total: '23' },
+  },
+  { title: 'needs inventory refused', template: 'needs-received', tag: null, model: { outcome: 'refused', code: 'NEEDS.BAD_COUNTS', params: { max: 20000 } } },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 

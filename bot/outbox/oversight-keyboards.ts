@@ -17,6 +17,6 @@ export function oversightKeyboard(t: Templates, template: string, model: Record<
   if (template === 'pdp-reminder' || template === 'pdp-overdue') {
     return { reply_markup: open(new InlineKeyboard().text(t.message('OVERSIGHT.BTN_PDP_DONE'), `ipdn:${id}`).row()) };
   }
-  if (template === 'sla-breach' || template === 'complaint-about-officer') return { reply_markup: open(new InlineKeyboard()) };
+  if (template === 'sla-breach' || template === 'complaint-about-officer' || template === 'authority-reply') return { reply_markup: open(new InlineKeyboard()) };
   return {};
 }

@@ -11,7 +11,8 @@ export type EscalateHelpCode = TicketActionCode | 'ESCALATE.NOT_HELP' | 'ESCALAT
  * The Pengelola's desk asks BSrE for technical help with a user's problem (Pasal 22(2)): one e-mail to
  * `RA_BSRE_SUPPORT_EMAIL` with the ticket number and the problem as described (identifiers masked), and
  * the ticket becomes `escalated`, which pauses its resolution SLA. BSrE's answer comes back by mail on the
- * ticket's thread; the officer then answers the user as usual.
+ * ticket's thread, is archived with the ticket and announced to the officers (mail/inbound/authority-reply.ts);
+ * the officer then answers the user as usual.
  */
 export async function escalateHelp(p: DeskPorts, cmd: { ticketId: string; officerTelegramId: string }): Promise<Result<{ ticketId: string }, EscalateHelpCode>> {
   const address = oversightOf(p).bsreSupportEmail;

@@ -21,6 +21,7 @@ import { classifyKind } from '../understanding/classify-kind.ts';
 import { stripQuoted } from '../understanding/strip-quoted.ts';
 import { incidentCategoryOf } from '../../domain/incident/incident-category.ts';
 import { isNeedsInventoryMail } from '../understanding/needs-mail.ts';
+import { authorityOf, handleAuthorityReply } from './authority-reply.ts';
 import { submitNeeds } from '../../domain/use-cases/submit-needs.ts';
 import { needsTotal } from '../../domain/needs/needs-inventory.ts';
 import { createNeedsStore } from '../../storage/repositories/needs-store.ts';
@@ -85,6 +86,9 @@ export async function handleInbound(
     return { outcome: 'quarantined', caseId: null, reason: 'unauthenticated', folder: 'quarantine' };
   }
   const sender = msg.from!;
+  // Answers from the authorities the desk wrote to (Pasal 9(7), 22(2), 24(1)) are kept with the ticket, never answered.
+  const authority = authorityOf(ports, sender);
+  if (authority !== null) return handleAuthorityReply(ports, manager, tx, msg, authority, audit);
   if (auth.verdict === 'foreign_authenticated') {
     const day = ports.clock.now().toISOString().slice(0, 10);
     await ports.notifier.enqueue({

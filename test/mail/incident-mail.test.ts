@@ -45,6 +45,28 @@ describe('an incident reported by mail (Pasal 24)', () => {
       } finally {
         await app.close();
       }
+      // The Governor answers on the report's thread; later writes with no thread at all. Neither is answered.
+      const reply = async (id: string, subject: string) => {
+        const f = join(dir, `${id}.eml`);
+        writeFileSync(f, await applicationMail({
+          from: 'gubernur@kalbarprov.go.id', subject, messageId: `<${id}@kalbarprov.go.id>`, text: 'Laporan diterima, mohon perkembangannya.',
+          authResults: { serverId: AUTHSERV, result: 'pass' },
+        }));
+        return runCli(['mail', 'ingest', f], env);
+      };
+      const app2 = await openApp(createConfig(env));
+      const [incident] = await app2.ds.getRepository(RequestSchema).find({ where: { kind: 'incident' } });
+      await app2.close();
+      expect((await reply('gub-1', `Re: [${incident!.id}] Laporan insiden keamanan`)).stdout).toContain('authority_reply');
+      expect((await reply('gub-2', 'Undangan rapat koordinasi')).stdout).toContain('authority_no_thread');
+      const app3 = await openApp(createConfig(env));
+      try {
+        const rows = await app3.ds.getRepository(OutboxSchema).find();
+        expect(rows.filter((o) => o.recipient === 'gubernur@kalbarprov.go.id')).toHaveLength(0);
+        expect(rows.filter((o) => o.template === 'authority-reply').map((o) => o.recipient).sort()).toEqual([OFFICERS.andi, OFFICERS.rahmat].sort());
+      } finally {
+        await app3.close();
+      }
     } finally {
       removeTempDir(dir);
     }

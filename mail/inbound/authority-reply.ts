@@ -22,15 +22,19 @@ export function authorityOf(ports: DeskPorts, sender: string): string | null {
  * A reply from an authority the desk wrote to (an incident report, a help request to BSrE, a forwarded
  * complaint) is no request: it is archived with its ticket and the officers who may read the ticket are
  * told on Telegram. It is never answered — no "use your dinas address" or "you are not the applicant"
- * mail goes back to the Governor or to BSrE. Without a ticket thread it is quarantined, silently.
+ * mail goes back to the Governor or to BSrE. A mail from an authority outside the city's domains with no
+ * ticket thread is quarantined, silently. Returns null when the mail is not such a reply: the Walikota
+ * writing from a city address about their own certificate (Pasal 13(1)a) is an applicant like any other.
  */
 export async function handleAuthorityReply(
-  ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, msg: InboundMessage, who: string,
+  ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, msg: InboundMessage, who: string, foreign: boolean,
   audit: (action: string, subject: string, outcome: string) => Promise<unknown>,
-): Promise<{ outcome: 'supplement' | 'quarantined'; caseId: string | null; reason: string; folder: 'processed' | 'quarantine' }> {
+): Promise<{ outcome: 'supplement' | 'quarantined'; caseId: string | null; reason: string; folder: 'processed' | 'quarantine' } | null> {
   const caseId = await findThreadCase(manager, msg);
-  const ticket = caseId ? await ports.cases.get(caseId, tx) : null;
-  if (!ticket || !isTicketKind(ticket.kind)) {
+  const found = caseId ? await ports.cases.get(caseId, tx) : null;
+  const ticket = found && isTicketKind(found.kind) && found.applicant.email !== (msg.from ?? '').toLowerCase() ? found : null;
+  if (!ticket) {
+    if (!foreign) return null;
     await audit('mail.quarantine', 'mail', 'authority_no_thread');
     return { outcome: 'quarantined', caseId: null, reason: 'authority_no_thread', folder: 'quarantine' };
   }

@@ -88,7 +88,8 @@ export async function handleInbound(
   const sender = msg.from!;
   // Answers from the authorities the desk wrote to (Pasal 9(7), 22(2), 24(1)) are kept with the ticket, never answered.
   const authority = authorityOf(ports, sender);
-  if (authority !== null) return handleAuthorityReply(ports, manager, tx, msg, authority, audit);
+  const fromAuthority = authority === null ? null : await handleAuthorityReply(ports, manager, tx, msg, authority, auth.verdict === 'foreign_authenticated', audit);
+  if (fromAuthority) return fromAuthority;
   if (auth.verdict === 'foreign_authenticated') {
     const day = ports.clock.now().toISOString().slice(0, 10);
     await ports.notifier.enqueue({

@@ -17,7 +17,8 @@ describe('an incident reported by mail (Pasal 24)', () => {
     try {
       const env = {
         RA_DATA_DIR: join(dir, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_MAIL_AUTHSERV_ID: AUTHSERV,
-        RA_INCIDENT_RECIPIENTS: 'walikota:walikota@pontianak.go.id,gubernur:gubernur@kalbarprov.go.id',
+        // Rahmat stands in for the Walikota: an addressee with a city address, who may also apply or ask like anyone.
+        RA_INCIDENT_RECIPIENTS: `walikota:${PEOPLE.rahmat.email},gubernur:gubernur@kalbarprov.go.id`,
       };
       const csv = join(dir, 'roster.csv');
       writeFileSync(csv, `nip,nik,name,email,agency,position,superior_nip\n${[PEOPLE.siti, PEOPLE.rahmat, PEOPLE.andi].map((p) => `${p.nip},${p.nik},${p.name},${p.email},Dinas Kesehatan,Analis,`).join('\n')}\n`);
@@ -59,6 +60,12 @@ describe('an incident reported by mail (Pasal 24)', () => {
       await app2.close();
       expect((await reply('gub-1', `Re: [${incident!.id}] Laporan insiden keamanan`)).stdout).toContain('authority_reply');
       expect((await reply('gub-2', 'Undangan rapat koordinasi')).stdout).toContain('authority_no_thread');
+      const own = join(dir, 'walikota-help.eml');
+      writeFileSync(own, await applicationMail({
+        from: PEOPLE.rahmat.email, subject: 'Mohon bantuan: gagal tanda tangan', messageId: '<wk-1@pontianak.go.id>', text: 'Aplikasi menolak sertifikat saya.',
+        authResults: { serverId: AUTHSERV, result: 'pass' },
+      }));
+      expect((await runCli(['mail', 'ingest', own], env)).stdout).toMatch(/ticket TK-\d{4}-\d{6}/);
       const app3 = await openApp(createConfig(env));
       try {
         const rows = await app3.ds.getRepository(OutboxSchema).find();

@@ -21,6 +21,7 @@ import { classifyKind } from '../understanding/classify-kind.ts';
 import { stripQuoted } from '../understanding/strip-quoted.ts';
 import { incidentCategoryOf } from '../../domain/incident/incident-category.ts';
 import { isNeedsInventoryMail } from '../understanding/needs-mail.ts';
+import { findCaseId } from '../../domain/requests/case-id.ts';
 import { authorityOf, handleAuthorityReply } from './authority-reply.ts';
 import { submitNeeds } from '../../domain/use-cases/submit-needs.ts';
 import { needsTotal } from '../../domain/needs/needs-inventory.ts';
@@ -181,6 +182,8 @@ export async function handleInbound(
     unclassified: kind.fallback, ...(replyTo ? { replyTo } : {}),
     // Pasal 24(3): the category the sender's own words suggest (quoted text is ours); officers confirm it.
     ...(ticketKind === 'incident' ? { category: incidentCategoryOf(`${msg.subject}\n${stripQuoted(msg.text)}`) } : {}),
+    // Pasal 9(7): a complaint naming one of the sender's own decided requests in its body is about the officer who decided it.
+    ...(ticketKind === 'complaint' && findCaseId(stripQuoted(msg.text)) ? { aboutRequestId: findCaseId(stripQuoted(msg.text))! } : {}),
   });
   if (!t.ok) throw new Error('openTicket cannot refuse');
   await archive(t.value.ticketId);

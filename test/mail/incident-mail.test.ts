@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { applicationMail } from '../support/mail-corpus.ts';
 import { AUTHSERV } from '../support/mail-harness.ts';
-import { OFFICERS, PEOPLE } from '../support/storage-desk.ts';
+import { OFFICERS, PEOPLE, seedDesk, seedPendingRequests } from '../support/storage-desk.ts';
+import { decideRequest } from '../../domain/use-cases/decide-request.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 import { runCli } from '../support/run-cli.ts';
 import { createConfig } from '../../cli/config.ts';
@@ -108,6 +109,40 @@ describe('a needs inventory by mail (Pasal 10(2)-(3))', () => {
         expect(await app.ds.getRepository(RequestSchema).count()).toBe(0);
       } finally {
         await app.close();
+      }
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+});
+
+describe('a complaint by mail about the officer who decided one\'s request (Pasal 9(7))', () => {
+  it('names the officer when the body cites the sender\'s own decided request', async () => {
+    const dir = makeTempDir('ra-complaint-mail-');
+    try {
+      const env = { RA_DATA_DIR: join(dir, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_MAIL_AUTHSERV_ID: AUTHSERV };
+      const app = await openApp(createConfig(env));
+      let requestId = '';
+      try {
+        await seedDesk({ ports: app.ports, auditLog: app.auditLog });
+        [requestId] = await seedPendingRequests({ ports: app.ports, auditLog: app.auditLog }, 1) as [string];
+        const d = await decideRequest(app.ports, { requestId, officerTelegramId: OFFICERS.andi, outcome: 'reject', reasons: ['Berkas tidak terbaca'] });
+        expect(d.ok).toBe(true);
+      } finally {
+        await app.close();
+      }
+      const file = join(dir, 'aduan.eml');
+      writeFileSync(file, await applicationMail({
+        from: PEOPLE.siti.email, subject: 'Pengaduan atas keputusan permohonan', messageId: '<aduan@pontianak.go.id>',
+        text: `Yth. Pengelola,\n\nPermohonan saya ${requestId} ditolak tanpa penjelasan yang jelas.\n\nSiti`, authResults: { serverId: AUTHSERV, result: 'pass' },
+      }));
+      expect((await runCli(['mail', 'ingest', file], env)).stdout).toMatch(/ticket TK-/);
+      const again = await openApp(createConfig(env));
+      try {
+        const [complaint] = await again.ds.getRepository(RequestSchema).find({ where: { kind: 'complaint' } });
+        expect(JSON.parse(complaint!.details)).toMatchObject({ aboutRequest: requestId, aboutOfficer: OFFICERS.andi });
+      } finally {
+        await again.close();
       }
     } finally {
       removeTempDir(dir);

@@ -27,7 +27,9 @@ interface BenchEntry {
 
 /** One line per benchmark; the module exports `run(ctx: BenchContext)`. */
 const BENCHES: Readonly<Record<string, BenchEntry>> = {
+  bot: { summary: '1,000 Telegram users × 10 updates through the bot via the emulator: updates/s and p50/p99 handler latency vs a bare grammY bot (--scale 0.1)', load: () => import('./bot.ts') },
   mail: { summary: '2,000 application mails through Dovecot: messages/s vs imapflow+mailparser, peak RSS of a 25 MB message (--scale 0.1, --cpu-prof)', load: () => import('./mail.ts') },
+  report: { summary: '100,000 certificates, 10,000 ASN, 20,000 tickets in SQLite: the annual report (Pasal 23) < 2 s, with the coverage query plan (--scale 0.1)', load: () => import('./report.ts') },
   reminders: { summary: '100,000 certificates in SQLite: one expiry-reminder sweep < 500 ms, with its query plan (--scale 0.1)', load: () => import('./reminders.ts') },
 };
 

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
 import type { Templates } from '../templates/catalog.ts';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.ts';
+import type { CertificateVerifier } from '../domain/ports/certificate-verifier.ts';
 
 /** What the bot's features may use: the same domain ports as every channel, plus bot-only helpers. */
 export interface BotDeps {
@@ -15,4 +16,6 @@ export interface BotDeps {
   readonly download: (filePath: string) => Promise<Buffer>;
   /** The sandbox CA signs CSRs at once; null with `bsre-manual`, where officers carry the request to BSrE. */
   readonly ca: CertificateAuthority | null;
+  /** Checks a certificate an officer uploads from BSrE against `RA_CA_ROOTS` (bsre-manual). */
+  readonly verifier: CertificateVerifier;
 }

@@ -19,6 +19,8 @@ export type ChatStep =
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
   | { readonly step: 'await_csr'; readonly requestId: string }
   | { readonly step: 'cert_check' }
+  // An officer is about to upload the certificate BSrE issued for this request (bsre-manual).
+  | { readonly step: 'bsre_upload'; readonly requestId: string }
   | { readonly step: 'renew_nik'; readonly requestId: string }
   | { readonly step: 'renew_docs'; readonly requestId: string; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
   | { readonly step: 'revoke_note'; readonly certificateId: string }

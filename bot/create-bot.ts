@@ -19,6 +19,8 @@ import { revoke } from './features/revoke.ts';
 import { officerRevocation } from './features/officer-revocation.ts';
 import { oversight } from './features/oversight.ts';
 import { needs } from './features/needs.ts';
+import { officerBsre } from './features/officer-bsre.ts';
+import { report } from './features/report.ts';
 
 export interface BotOptions {
   readonly token: string;
@@ -41,8 +43,9 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
     o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
     await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
   });
-  // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard.
-  guarded.use(allowOutsiderCommand, start, secretsGuard, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, oversight, needs, manager, unhandled);
+  // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard;
+  // the guard runs before /start, so a NIK typed where the NIP is asked is deleted too.
+  guarded.use(allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, oversight, needs, manager, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.ts';
+import type { CertificateVerifier } from '../domain/ports/certificate-verifier.ts';
+import { createCertificateVerifier, loadTrustAnchors } from '../storage/ca/certificate-verifier.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from '../storage/data-source.ts';
 import { createKeyRing, decodeMasterKey, readMasterKeyFile, type KeyRing } from '../storage/crypto/keys.ts';
@@ -20,6 +22,11 @@ export interface App {
    * channel (it serialises its revocations in-process); null with `bsre-manual`.
    */
   ca(): Promise<CertificateAuthority | null>;
+  /**
+   * Checks certificates officers import from BSrE against `RA_CA_ROOTS`, read on first use (a bad file
+   * throws `CA_ROOTS.*`); without roots every import is refused with `CERTIMPORT.NO_ROOTS`.
+   */
+  verifier(): CertificateVerifier;
   close(): Promise<void>;
 }
 
@@ -44,5 +51,7 @@ export async function openApp(config: Config, options: { clock?: Clock } = {}): 
   const loadCa = async (): Promise<CertificateAuthority | null> => (config.ca === 'sandbox'
     ? (await import('../storage/ca/sandbox-ca.ts')).createSandboxCa({ dataDir: config.dataDir, now: () => ports.clock.now() })
     : null);
-  return { config, ds, keys, ports, auditLog, ca: () => (ca ??= loadCa()), close: () => ds.destroy() };
+  let verifier: CertificateVerifier | undefined;
+  const loadVerifier = (): CertificateVerifier => createCertificateVerifier(config.caRoots ? loadTrustAnchors(config.caRoots) : []);
+  return { config, ds, keys, ports, auditLog, ca: () => (ca ??= loadCa()), verifier: () => (verifier ??= loadVerifier()), close: () => ds.destroy() };
 }

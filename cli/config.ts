@@ -52,6 +52,13 @@ const schema = z.object({
   RA_TELEGRAM_WEBHOOK_PORT: positiveInt('RA_TELEGRAM_WEBHOOK_PORT', 65535).default(8081),
   RA_CA: z.enum(['sandbox', 'bsre-manual']).default('bsre-manual'),
   RA_ALLOW_SANDBOX: z.enum(['0', '1']).default('0'),
+  RA_HTTP_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'RA_HTTP_HOST must be an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+  RA_HTTP_PORT: z.string().regex(/^\d+$/, 'RA_HTTP_PORT must be a port number (0 turns /healthz and /metrics off)').transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, 'RA_HTTP_PORT must be between 0 and 65535 (0 turns /healthz and /metrics off)').default(8080),
+  RA_CA_ROOTS: z.string().min(1).optional(),
+  RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
+  RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
+    .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
   RA_INCIDENT_RECIPIENTS: z.string().default('').refine((s) => addressees(s) !== null,
     'RA_INCIDENT_RECIPIENTS must be comma-separated addresses, each optionally tagged walikota:, gubernur:, bssn: or bsre:, e.g. walikota:walikota@pontianak.go.id,bsre:kepala@bsre.id'),
   RA_BSRE_SUPPORT_EMAIL: z.string().refine((s) => address.test(s.trim()), 'RA_BSRE_SUPPORT_EMAIL must be one e-mail address, e.g. layanan@bsre.id').optional(),
@@ -84,6 +91,14 @@ export interface Config {
   /** `sandbox` signs CSRs locally (demo, tests; never legal certificates); `bsre-manual` is the real BSrE. */
   readonly ca: 'sandbox' | 'bsre-manual';
   readonly allowSandbox: boolean;
+  /** `/healthz` and `/metrics` of `serve`; null when RA_HTTP_PORT is 0. */
+  readonly http: { readonly host: string; readonly port: number } | null;
+  /** PEM file of BSrE's root and intermediate certificates that imported certificates must chain to; unset: imports are refused. */
+  readonly caRoots: string | undefined;
+  /** `bsre-manual`: days a step may wait before its stall reminder. */
+  readonly bsreStallDays: number;
+  /** Addressees of the annual report (Pasal 23(4): Walikota, Gubernur, Kepala BSSN, Kepala BSrE); may be empty. */
+  readonly reportRecipients: readonly string[];
   /** Incident addressees (Pasal 24(1)), BSrE support (Pasal 22(2)), help-ticket SLA in office hours. */
   readonly oversight: OversightSettings;
 }
@@ -139,6 +154,10 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     ca: c.RA_CA,
     allowSandbox: c.RA_ALLOW_SANDBOX === '1',
+    http: c.RA_HTTP_PORT === 0 ? null : { host: c.RA_HTTP_HOST, port: c.RA_HTTP_PORT },
+    caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
+    bsreStallDays: c.RA_BSRE_STALL_DAYS,
+    reportRecipients: c.RA_REPORT_RECIPIENTS,
     oversight: {
       incidentRecipients: addressees(c.RA_INCIDENT_RECIPIENTS) ?? [],
       bsreSupportEmail: c.RA_BSRE_SUPPORT_EMAIL?.trim().toLowerCase() ?? null,

@@ -4,6 +4,7 @@ import { createSmtpTransport } from '../mail/outbox/smtp-transport.ts';
 import { drainMailOutbox, type DrainReport } from '../mail/outbox/send-outbox.ts';
 import { createTemplates } from '../templates/catalog.ts';
 import { recordCertificateDelivery } from '../domain/use-cases/issue-certificate.ts';
+import { certificateForDelivery } from '../domain/use-cases/import-issued-certificate.ts';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
 import type { OutboxRow } from '../storage/entities/rows.ts';
 
@@ -24,6 +25,7 @@ export async function drainOutboxOf(app: App): Promise<DrainReport | null> {
     return await drainMailOutbox({
       ds: app.ds, t: createTemplates(), transport, from: app.config.mail.from, now: () => app.ports.clock.now(),
       onSent: (row) => recordMailDelivery(app.ports, row),
+      prepareModel: (row, model) => withCertificateFile(app.ports, row, model),
     });
   } finally {
     transport.close();
@@ -33,4 +35,11 @@ export async function drainOutboxOf(app: App): Promise<DrainReport | null> {
 /** The certificate mail reached the mail server: the delivery milestone of Pasal 16(6). */
 export async function recordMailDelivery(ports: DeskPorts, row: Pick<OutboxRow, 'template' | 'caseId'>): Promise<void> {
   if (row.template === 'certificate-issued' && row.caseId) await recordCertificateDelivery(ports, row.caseId);
+}
+
+/** A certificate imported from BSrE travels in the vault, not the outbox: its PEM is read just before sending. */
+export async function withCertificateFile(ports: DeskPorts, row: Pick<OutboxRow, 'template' | 'caseId'>, model: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (row.template !== 'certificate-issued' || !row.caseId) return model;
+  const pem = await certificateForDelivery(ports, row.caseId, model);
+  return pem === null ? model : { ...model, certificatePem: pem };
 }

@@ -32,6 +32,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   reminders: async (ctx) => (await import('./commands/reminders.ts')).runReminders(ctx),
   cert: async (ctx) => (await import('./commands/cert.ts')).runCert(ctx),
   oversight: async (ctx) => (await import('./commands/oversight.ts')).runOversight(ctx),
+  report: async (ctx) => (await import('./commands/report.ts')).runReport(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

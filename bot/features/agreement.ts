@@ -23,7 +23,7 @@ agreement.callbackQuery(/^agree:(.+)$/, async (ctx) => {
   await ctx.answerCallbackQuery().catch(() => undefined);
   const id = ctx.match[1]!;
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
-  const r = await acceptAgreement(ctx.desk.ports, { requestId: id, personId: ctx.binding.personId, agreementSha256: isCaseId(id) ? agreementSha256(ctx.desk.t, id) : '' });
+  const r = await acceptAgreement(ctx.desk.ports, { requestId: id, personId: ctx.binding.personId, agreementSha256: isCaseId(id) ? agreementSha256(ctx.desk.t, id) : '', ca: ctx.desk.ca?.kind ?? 'bsre-manual' });
   if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   if (!ctx.desk.ca) return void (await ctx.reply(ctx.say('BOT.CA_MANUAL', { id })));

@@ -10,9 +10,11 @@ import { forwardApprovedRevocation } from './officer-revocation.ts';
 import { refuseNonOfficer } from './officer-guard.ts';
 import { showTicketCard } from './oversight.ts';
 import { mayRead } from '../../domain/oversight/ticket-visibility.ts';
+import { bsreCard } from './officer-bsre.ts';
+import { CANNED_REASON_CODES } from '../../domain/reports/annual-report.ts';
 
-/** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. */
-const REASONS = ['REASON.DOCS_UNREADABLE', 'REASON.LETTER_UNSIGNED', 'REASON.DATA_MISMATCH', 'REASON.NOT_ELIGIBLE'] as const;
+/** Canned reasons officers pick from (Pasal 15(5)); free text is also accepted. The annual report counts them. */
+const REASONS = CANNED_REASON_CODES;
 
 /**
  * Officers (recognised only by numeric id in the officer table): the queue, a request's checklist and
@@ -31,6 +33,8 @@ officer.command('antrian', async (ctx) => {
   // Open tickets too, except complaints this officer may not read (Pasal 9(7)).
   const tickets = all.filter((c) => isTicketKind(c.kind) && c.status !== 'resolved' && mayRead(ctx.officer!, c)).slice(-10);
   for (const c of tickets) k.text(`${c.id} · ${ctx.say(`MAIL.KIND.${c.kind}`)} · ${ctx.say(`BOT.STATUS_${c.status}`)}`, `open:${c.id}`).row();
+  // bsre-manual: requests waiting at BSrE, whose steps the officers tick off (officer-bsre.ts).
+  for (const c of all.filter((x) => x.status === 'submitted_to_ca' && (x.kind === 'issuance' || x.kind === 'renewal')).slice(0, 10)) k.text(`⏳ ${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
   await ctx.reply(`${ctx.say('BOT.QUEUE_TITLE')}\n${counts}`, { reply_markup: k });
 });
 
@@ -58,11 +62,11 @@ officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   if (c.status === 'pending_review') k.text(ctx.say('BOT.BTN_APPROVE'), `dec:approve:${c.id}`).text(ctx.say('BOT.BTN_REJECT'), `dec:reject:${c.id}`).row().text(ctx.say('BOT.BTN_RETURN'), `dec:return:${c.id}`);
   if (c.kind === 'revocation' && c.status === 'submitted_to_ca') k.text(ctx.say('BOT.BTN_REVOKED_AT_BSRE'), `rvok:${c.id}`);
   await ctx.reply(ctx.say('BOT.REQUEST_CARD', { id: c.id, name: c.applicant.name, nip: c.applicant.nip ?? '-', status: ctx.say(`BOT.STATUS_${c.status}`) })
-    + requestFacts(ctx, c.kind, c.details) + `\n${lines.join('\n')}`, { reply_markup: k });
+    + requestFacts(ctx, c.kind, c.details) + `\n${lines.join('\n')}` + bsreCard(ctx, c, k), { reply_markup: k });
   for (const d of await ctx.desk.ports.vault.list(c.id)) {
     if (d.kind === 'original_message') continue;
     const bytes = await ctx.desk.ports.vault.read(d.id, c.id);
-    const ext = d.mediaType === 'application/pdf' ? 'pdf' : d.mediaType === 'image/png' ? 'png' : 'jpg';
+    const ext = d.mediaType === 'application/pdf' ? 'pdf' : d.mediaType === 'image/png' ? 'png' : d.mediaType === 'application/x-pem-file' ? 'pem' : 'jpg';
     const caption = ctx.desk.t.has(`MAIL.RULE.${d.kind}`) ? ctx.say(`MAIL.RULE.${d.kind}`) : d.kind;
     await ctx.replyWithDocument(new InputFile(Buffer.from(bytes), `${c.id}-${d.kind}.${ext}`), { caption });
   }

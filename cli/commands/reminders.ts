@@ -5,6 +5,7 @@ import { openApp, type App } from '../app.ts';
 import { createReminderStore } from '../../storage/repositories/reminder-store.ts';
 import { sendReminders, type ReminderRunReport } from '../../domain/use-cases/send-reminders.ts';
 import { parseReminderDays } from '../../domain/certificates/reminders.ts';
+import { sendBsreReminders, type BsreReminderReport } from '../../domain/use-cases/send-bsre-reminders.ts';
 
 /** How often `serve` sweeps: hourly keeps a reminder within an hour of its threshold; the sweep is cheap. */
 export const REMINDER_INTERVAL_MS = 3_600_000;
@@ -29,6 +30,12 @@ export function runReminderSweep(app: App, input: { now: Date; days?: readonly n
   return sendReminders(app.ports, store, { timeZone: app.config.timezone, ...input });
 }
 
+/** bsre-manual: reminds stalled BSrE steps (once per step); nothing to do with the sandbox CA. */
+export async function runBsreReminderSweep(app: App, now: Date): Promise<BsreReminderReport | null> {
+  if (app.config.ca !== 'bsre-manual') return null;
+  return sendBsreReminders(app.ports, { now, stallDays: app.config.bsreStallDays });
+}
+
 /**
  * For `ra-desk serve`: sweeps now and then every `everyMs`, one sweep at a time. A failed sweep is
  * reported and retried on the next tick; the sweep is idempotent, so a crash mid-run loses nothing.
@@ -47,6 +54,8 @@ export function scheduleReminders(app: App, io: Io, everyMs: number = REMINDER_I
     running = running.then(async () => {
       const report = await runReminderSweep(app, { now: app.ports.clock.now() });
       if (report.reminded + report.digests > 0) io.out(io.t.message('REMINDERS.RUN_DONE', { now: app.ports.clock.now().toISOString(), ...report }));
+      const bsre = await runBsreReminderSweep(app, app.ports.clock.now());
+      if (bsre && bsre.stalled > 0) io.out(io.t.message('BSRE.REMINDERS_DONE', { ...bsre }));
     }).catch((e: unknown) => io.err(io.t.message('REMINDERS.SCHEDULE_ERROR', { reason: (e as { code?: string }).code ?? (e as Error).name ?? 'error' })));
   };
   tick();
@@ -76,6 +85,8 @@ export async function runReminders(ctx: CommandContext): Promise<number> {
     const at = now ?? app.ports.clock.now();
     const report = await runReminderSweep(app, { now: at, ...(days?.ok ? { days: days.value } : {}) });
     ctx.io.out(ctx.io.t.message('REMINDERS.RUN_DONE', { now: at.toISOString(), ...report }));
+    const bsre = await runBsreReminderSweep(app, at);
+    if (bsre && bsre.stalled > 0) ctx.io.out(ctx.io.t.message('BSRE.REMINDERS_DONE', { ...bsre }));
     return EXIT.ok;
   } finally {
     await app.close();

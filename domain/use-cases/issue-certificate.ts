@@ -16,7 +16,7 @@ export type IssueCode = 'ISSUE.NOT_FOUND' | 'ISSUE.NOT_APPLICANT' | 'ISSUE.NOT_R
  */
 export async function issueCertificate(
   p: DeskPorts, ca: CertificateAuthority, input: { requestId: string; personId: string; csrPem: string },
-): Promise<Result<IssuedCertificate & { certificateId: string }, IssueCode>> {
+): Promise<Result<IssuedCertificate & { certificateId: string; documentId: string }, IssueCode>> {
   if (!isCaseId(input.requestId)) return refuse('ISSUE.NOT_FOUND', { requestId: '?' });
   const req = await p.cases.get(input.requestId);
   if (!req || (req.kind !== 'issuance' && req.kind !== 'renewal') || !req.certificateType) return refuse('ISSUE.NOT_FOUND', { requestId: input.requestId });
@@ -47,7 +47,7 @@ export async function issueCertificate(
     }, tx);
     const file = await p.vault.store({ requestId: req.id, kind: 'certificate', bytes: Buffer.from(cert.pem + cert.chainPem, 'utf8'), mediaType: 'application/x-pem-file' }, tx);
     await p.audit.append({ actor: personActor(input.personId), action: 'certificate.issue', subject: req.id, outcome: 'issued', evidence: [file.sha256] }, tx);
-    return ok({ ...cert, certificateId });
+    return ok({ ...cert, certificateId, documentId: file.id });
   });
 }
 

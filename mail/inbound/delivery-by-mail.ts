@@ -44,7 +44,8 @@ export async function handleCsrReply(
     dedupeKey: `certificate:${req.id}`, channel: 'email', recipient: req.applicant.email, template: 'certificate-issued',
     model: {
       requestId: req.id, serial: r.value.serial, notAfter: r.value.notAfter, fingerprint: r.value.fingerprint,
-      certificatePem: r.value.pem + r.value.chainPem, name: req.applicant.name,
+      // The file itself is read from the vault when the mail is sent (cli/mail-app.ts), never kept in the outbox.
+      certificateDocumentId: r.value.documentId, name: req.applicant.name,
     },
     caseId: req.id, ...thread,
   }, tx);

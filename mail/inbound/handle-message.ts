@@ -118,7 +118,7 @@ export async function handleInbound(
     }
     if (existing && existing.status === 'approved' && existing.applicant.personId && detectReplyCommand(msg.text) === 'agree') {
       // SETUJU from the applicant's own, authenticated dinas address (Pasal 16(4)-(5)).
-      const r = await acceptAgreement(ports, { requestId: existing.id, personId: existing.applicant.personId, agreementSha256: policy.agreementSha256(existing.id) });
+      const r = await acceptAgreement(ports, { requestId: existing.id, personId: existing.applicant.personId, agreementSha256: policy.agreementSha256(existing.id), ca: policy.ca?.kind ?? 'bsre-manual' });
       if (r.ok) {
         await ports.notifier.enqueue({
           dedupeKey: `agreement-accepted:${existing.id}`, channel: 'email', recipient: sender, template: 'agreement-accepted',

@@ -79,6 +79,10 @@ interface NotOfficialAddressView {
   readonly officialDomains: readonly string[];
 }
 
+interface AnnualReportView {
+  readonly year: string;
+}
+
 interface ThreadNotApplicantView {
   readonly requestId: string;
 }
@@ -135,6 +139,14 @@ interface CertificateIssuedView extends Addressed {
 interface CsrRefusedView extends Addressed {
   readonly requestId: string;
   readonly explanation: string;
+}
+
+/** bsre-manual: a step of the applicant's own at BSrE has waited too long. */
+interface BsreStalledView extends Addressed {
+  readonly requestId: string;
+  readonly days: number;
+  readonly identityForm: boolean;
+  readonly passphrase: boolean;
 }
 
 interface ReceiptConfirmedView {
@@ -244,6 +256,12 @@ class ModelReader {
     const v = this.fields[field];
     if (typeof v !== 'string') this.fail(field, 'a string');
     if (options.nonEmpty && v.trim() === '') this.fail(field, 'a non-empty string');
+    return v;
+  }
+
+  wholeNumber(field: string, min = 0): number {
+    const v = this.fields[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(field, `a whole number of at least ${min}`);
     return v;
   }
 
@@ -552,6 +570,15 @@ const BUILDERS = {
     const revokedAt = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     return { subject: { requestId, serial }, view: { requestId, serial, revokedAt, name: personName(m.optionalText('name')) } };
   },
+  /** bsre-manual: BSrE waits for the applicant's own step (its identity form, their passphrase). */
+  'bsre-stalled': (_t, m): Built<BsreStalledView> => {
+    const requestId = m.caseId('requestId', 'OP');
+    const step = m.oneOf('step', ['identity_form_done', 'passphrase_set'] as const);
+    return {
+      subject: { requestId },
+      view: { requestId, days: m.wholeNumber('days', 1), identityForm: step === 'identity_form_done', passphrase: step === 'passphrase_set', name: personName(m.optionalText('name')) },
+    };
+  },
   /** Pasal 17(2). Days left are counted from when the sweep queued it (`asOf`), not from when it is read. */
   'reminder-expiry': (_t, m): Built<ReminderExpiryView> => {
     const serial = oneLine(m.text('serial', { nonEmpty: true }), 80);
@@ -623,6 +650,25 @@ const BUILDERS = {
         officerName: personName(m.optionalText('officerName')) || '-', appointmentRef: oneLine(m.optionalText('appointmentRef'), 100) || '-',
         description: multiLine(m.text('description')) || '-',
       },
+    };
+  },
+  /**
+   * Pasal 23(3)-(4): the annual monitoring and evaluation report to the Walikota, Gubernur, Kepala BSSN
+   * and Kepala BSrE, its HTML and CSV attached. Aggregates only: the report holds no personal data.
+   */
+  'annual-report': (_t, m): Built<AnnualReportView> => {
+    const year = m.text('year');
+    if (!/^\d{4}$/.test(year)) m.fail('year', 'a four-digit year');
+    const html = m.text('html', { nonEmpty: true });
+    if (!html.startsWith('<!DOCTYPE html>')) m.fail('html', 'a whole HTML document');
+    const csv = m.text('csv', { nonEmpty: true });
+    return {
+      subject: { year },
+      view: { year },
+      attachments: [
+        { filename: `laporan-tahunan-${year}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+        { filename: `laporan-tahunan-${year}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
+      ],
     };
   },
 } as const satisfies Record<string, Builder>;

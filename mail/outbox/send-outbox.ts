@@ -19,6 +19,8 @@ export interface OutboxSenderDeps {
   readonly batch?: number;
   /** Called once a row was accepted by the mail server (the certificate mail records delivery, Pasal 16(6)). */
   readonly onSent?: (row: OutboxRow) => Promise<void>;
+  /** Completes a model before it is rendered (an imported certificate's file comes from the vault, never the outbox). */
+  readonly prepareModel?: (row: OutboxRow, model: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
 export interface DrainReport {
@@ -60,7 +62,8 @@ export async function drainMailOutbox(d: OutboxSenderDeps): Promise<DrainReport>
     if ((claimed.affected ?? 0) !== 1) continue; // another sender has it
     let mail;
     try {
-      mail = renderMail(d.t, row.template, JSON.parse(row.model) as Record<string, unknown>);
+      const model = JSON.parse(row.model) as Record<string, unknown>;
+      mail = renderMail(d.t, row.template, d.prepareModel ? await d.prepareModel(row, model) : model);
     } catch (e) {
       await update({ id: row.id }, { status: 'failed', lastError: `render:${(e as { code?: string }).code ?? 'error'}` });
       report.failed++;

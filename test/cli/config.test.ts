@@ -63,6 +63,11 @@ describe('createConfig', () => {
     });
   });
 
+  it('reads the BSrE roots file as an absolute path and the stall period in days (bsre-manual)', () => {
+    expect(createConfig({})).toMatchObject({ caRoots: undefined, bsreStallDays: 3 });
+    expect(createConfig({ RA_CA_ROOTS: '/etc/ra-desk/bsre-roots.pem', RA_BSRE_STALL_DAYS: '5' })).toMatchObject({ caRoots: '/etc/ra-desk/bsre-roots.pem', bsreStallDays: 5 });
+  });
+
   it('puts the key file inside RA_DATA_DIR unless RA_MASTER_KEY_FILE says otherwise', () => {
     expect(createConfig({ RA_DATA_DIR: '/srv/ra' }).masterKeyFile).toBe(join('/srv/ra', 'keys', 'master.key'));
   });
@@ -93,6 +98,8 @@ describe('createConfig', () => {
     ['RA_MAX_MESSAGE_MB', '0'],
     ['RA_LOG_LEVEL', 'loud'],
     ['RA_TIMEZONE', 'Mars/Base'],
+    ['RA_BSRE_STALL_DAYS', '0'],
+    ['RA_BSRE_STALL_DAYS', 'three'],
   ])('refuses %s=%j with one line that names the variable', (name, value) => {
     const e = configError({ RA_DATA_DIR: '/srv/ra', [name]: value });
     expect(e.name).toBe('ConfigError');

@@ -199,5 +199,8 @@ describe('the subscriber agreement by e-mail (Pasal 16(5), 19(1))', () => {
     expect(JSON.parse(audit.evidence)).toEqual([details['agreementSha256']]);
     expect(await h.ds.getRepository(OutboxSchema).findOneBy({ template: 'agreement-accepted' })).toMatchObject({ recipient: PEOPLE.siti.email });
     expect(await h.ds.getRepository(OutboxSchema).findOneBy({ template: 'thread-not-applicant' })).toMatchObject({ recipient: PEOPLE.budi.email });
+    // bsre-manual (this harness): the request goes to BSrE and the officers are told to carry it there.
+    expect((await h.ds.getRepository(RequestSchema).findOneByOrFail({ id: req!.id })).status).toBe('submitted_to_ca');
+    expect(await h.ds.getRepository(OutboxSchema).countBy({ template: 'bsre-forward', caseId: req!.id })).toBe(2);
   });
 });

@@ -11,6 +11,7 @@ import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
 import type { OversightSettings } from '../../domain/oversight/oversight-settings.ts';
 import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
+import type { CertificateVerifier } from '../../domain/ports/certificate-verifier.ts';
 import { createSandboxCa, initSandboxCa } from '../../storage/ca/sandbox-ca.ts';
 
 export interface BotHarness {
@@ -28,7 +29,7 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boolean; oversight?: OversightSettings } = {}): Promise<BotHarness> {
+export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boolean; verifier?: CertificateVerifier; oversight?: OversightSettings } = {}): Promise<BotHarness> {
   const tg = await startBotApiEmulator();
   const db = await openTestDatabase('sqlite');
   const desk = createTestDesk(db.ds, db.dataDir, { ...(options.clock ? { clock: options.clock } : {}), ...(options.oversight ? { oversight: options.oversight } : {}) });
@@ -39,7 +40,7 @@ export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boole
     await initSandboxCa(db.dataDir);
     ca = createSandboxCa({ dataDir: db.dataDir });
   }
-  const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e), ca });
+  const { bot } = createBotFor(db.ds, desk.ports, createKeyRing(desk.masterKey), { token: tg.token, apiRoot: tg.apiRoot, onError: (e) => errors.push(e), ca, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const runner: RunnerHandle = startPolling(bot);
   return {
     tg, db, desk, errors, api: bot.api, ca,

@@ -11,7 +11,7 @@ import type { StorageDesk } from '../../storage/create-desk.ts';
 import type { MailConfig } from '../../cli/config.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
 import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
-import { recordMailDelivery } from '../../cli/mail-app.ts';
+import { recordMailDelivery, withCertificateFile } from '../../cli/mail-app.ts';
 
 export const AUTHSERV = 'mx.pontianak.go.id';
 
@@ -59,6 +59,7 @@ export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sql
         return await drainMailOutbox({
           ds: db.ds, t: createTemplates(), transport, from: 'Otoritas Pendaftaran Kota Pontianak <ra@pontianak.go.id>', now,
           onSent: (row) => recordMailDelivery(desk.ports, row),
+          prepareModel: (row, model) => withCertificateFile(desk.ports, row, model),
         });
       } finally {
         transport.close();

@@ -173,6 +173,12 @@ const SAMPLES: readonly Sample[] = [
     model: { outcome: 'recorded', agency: 'Dinas Kesehatan', year: '2026', individual: '20', position: '3', system: '0', total: '23' },
   },
   { title: 'needs inventory refused', template: 'needs-received', tag: null, model: { outcome: 'refused', code: 'NEEDS.BAD_COUNTS', params: { max: 20000 } } },
+  { title: 'BSrE waits for the identity form (bsre-manual)', template: 'bsre-stalled', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', kind: 'identity_form_done', step: 'identity_form_done', days: 3, name: 'Siti Aminah' } },
+  { title: 'BSrE waits for the passphrase (bsre-manual)', template: 'bsre-stalled', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', kind: 'passphrase_set', step: 'passphrase_set', days: 4 } },
+  {
+    title: 'annual report to the Pasal 23(4) addressees', template: 'annual-report', tag: null,
+    model: { year: '2026', html: '<!DOCTYPE html>\n<html lang="id"><body><h1>Laporan 2026</h1></body></html>\n', csv: 'permohonan_per_bulan\r\ntahun,bulan\r\n2026,1\r\n' },
+  },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 

@@ -294,6 +294,18 @@ describe.each(DATABASES)('audit log on %s', (kind) => {
     expect(readFileSync(file, 'utf8')).toBe('{}');
   });
 
+  it('gives every concurrent caller a checkpoint covering the commits made before it called', async () => {
+    await withFreshLog(kind, async (_db, fresh) => {
+      // Commits and checkpoints interleaved as concurrent use cases do: callers arriving while one runs share the next.
+      const calls = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+        const record = await fresh.appendStandalone(event(i + 1));
+        return { seq: record.seq, checkpoint: await fresh.checkpoint() };
+      }));
+      for (const c of calls) expect(c.checkpoint.seq).toBeGreaterThanOrEqual(c.seq);
+      expect(await fresh.verify()).toEqual({ ok: true, count: 20, head: expect.any(String), checkpoint: 'ok' });
+    });
+  });
+
   it('needs no checkpoint for an empty log', async () => {
     await withFreshLog(kind, async (_db, fresh) => {
       expect(await fresh.verify()).toEqual({ ok: true, count: 0, head: GENESIS_HASH, checkpoint: 'none_needed' });

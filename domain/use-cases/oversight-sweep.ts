@@ -7,6 +7,8 @@ import { HOUR_MS, pdpReminderDue } from '../incident/pdp-deadline.ts';
 import { addOfficeHours } from '../help/office-hours.ts';
 import { deskTime, dutyOfficers, incidentAlerts, oversightOf, ticketAlerts } from '../oversight/officer-alerts.ts';
 
+const LIVE = ['open', 'answered', 'escalated'] as const;
+
 /** What one sweep queued; counts only (the audit row and the CLI show these). */
 export interface OversightReport {
   readonly incidents: number;
@@ -42,9 +44,11 @@ export async function runOversightSweep(p: DeskPorts, input: { now: Date }): Pro
   if (!Number.isFinite(now.getTime())) throw new RaError('OVERSIGHT.BAD_NOW', 'The sweep needs a valid point in time');
   const zone = oversightOf(p).officeHours.timeZone;
   const officers = await dutyOfficers(p);
-  const live = (cs: CaseRecord[]) => cs.filter((c) => c.status !== 'resolved' && new Date(c.createdAt) <= now);
-  const incidents = live(await p.cases.list({ kind: 'incident', limit: 100_000 }));
-  const helps = live(await p.cases.list({ kind: 'help', limit: 100_000 }));
+  // Only tickets still open: a year of resolved tickets is never read (the register filters by kind and status).
+  const live = async (kind: 'incident' | 'help'): Promise<CaseRecord[]> => (await Promise.all(LIVE.map((status) => p.cases.list({ kind, status, limit: 100_000 }))))
+    .flat().filter((c) => new Date(c.createdAt) <= now);
+  const incidents = await live('incident');
+  const helps = await live('help');
   const realerts: Notification[] = [];
   const pdp: Notification[] = [];
   const sla: Notification[] = [];

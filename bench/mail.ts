@@ -29,8 +29,9 @@ import { mulberry32 as prng } from '../test/support/prng.ts';
  *    RA/Processed after it; the figure is both reads together (2N messages / both times). Reading
  *    before and after brackets the end-to-end pass, so a neighbour's load on a shared machine skews
  *    the ratio less; both passes see a warm page cache (the corpus was just written).
- * 3. End to end: the real pipeline (syncMailbox → ingest: parse, verify, vault, audit, outbox; one
- *    transaction per message; then MOVE) on SQLite, as `ra-desk mail sync` runs it, until INBOX is empty.
+ * 3. End to end: the real pipeline (syncMailbox → ingest: parse, verify, vault, audit, outbox; each
+ *    message's effects and cursor step in one transaction, shared by up to 8 parsed messages; then MOVE)
+ *    on SQLite, as `ra-desk mail sync` runs it, until INBOX is empty.
  * 4. Peak RSS: a fresh child process (`mail-rss-worker.ts`) syncs one 25 MB application from an account
  *    of its own; three runs, the worst counts (GC timing moves the peak by ~10 MiB).
  *

@@ -59,6 +59,7 @@ const schema = z.object({
   RA_BSRE_STALL_DAYS: positiveInt('RA_BSRE_STALL_DAYS', 365).default(3),
   RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
     .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
+  RA_RETENTION_YEARS: positiveInt('RA_RETENTION_YEARS', 100).default(2),
   RA_INCIDENT_RECIPIENTS: z.string().default('').refine((s) => addressees(s) !== null,
     'RA_INCIDENT_RECIPIENTS must be comma-separated addresses, each optionally tagged walikota:, gubernur:, bssn: or bsre:, e.g. walikota:walikota@pontianak.go.id,bsre:kepala@bsre.id'),
   RA_BSRE_SUPPORT_EMAIL: z.string().refine((s) => address.test(s.trim()), 'RA_BSRE_SUPPORT_EMAIL must be one e-mail address, e.g. layanan@bsre.id').optional(),
@@ -99,6 +100,8 @@ export interface Config {
   readonly bsreStallDays: number;
   /** Addressees of the annual report (Pasal 23(4): Walikota, Gubernur, Kepala BSSN, Kepala BSrE); may be empty. */
   readonly reportRecipients: readonly string[];
+  /** Years after a certificate's end (or a request's) before e-KTP scans and NIKs are destroyed (UU 27/2022). */
+  readonly retentionYears: number;
   /** Incident addressees (Pasal 24(1)), BSrE support (Pasal 22(2)), help-ticket SLA in office hours. */
   readonly oversight: OversightSettings;
 }
@@ -158,6 +161,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     caRoots: c.RA_CA_ROOTS === undefined ? undefined : resolve(c.RA_CA_ROOTS),
     bsreStallDays: c.RA_BSRE_STALL_DAYS,
     reportRecipients: c.RA_REPORT_RECIPIENTS,
+    retentionYears: c.RA_RETENTION_YEARS,
     oversight: {
       incidentRecipients: addressees(c.RA_INCIDENT_RECIPIENTS) ?? [],
       bsreSupportEmail: c.RA_BSRE_SUPPORT_EMAIL?.trim().toLowerCase() ?? null,

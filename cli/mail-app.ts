@@ -22,11 +22,22 @@ export async function drainOutboxOf(app: App): Promise<DrainReport | null> {
   if (!app.config.mail.smtpUrl) return null;
   const transport = createSmtpTransport(app.config.mail.smtpUrl);
   try {
-    return await drainMailOutbox({
-      ds: app.ds, t: createTemplates(), transport, from: app.config.mail.from, now: () => app.ports.clock.now(),
-      onSent: (row) => recordMailDelivery(app.ports, row),
-      prepareModel: (row, model) => withCertificateFile(app.ports, row, model),
-    });
+    const t = createTemplates();
+    const total: DrainReport = { sent: 0, retried: 0, failed: 0 };
+    // A pass takes up to 100 rows; keep going while passes make progress, so `mail sync --once` sends
+    // everything due (a retried row waits for its backoff and stops the loop).
+    for (let pass = 0; pass < 1000; pass++) {
+      const r = await drainMailOutbox({
+        ds: app.ds, t, transport, from: app.config.mail.from, now: () => app.ports.clock.now(),
+        onSent: (row) => recordMailDelivery(app.ports, row),
+        prepareModel: (row, model) => withCertificateFile(app.ports, row, model),
+      });
+      total.sent += r.sent;
+      total.retried += r.retried;
+      total.failed += r.failed;
+      if (r.sent + r.failed === 0 || r.retried > 0) break;
+    }
+    return total;
   } finally {
     transport.close();
   }

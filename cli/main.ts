@@ -33,6 +33,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   cert: async (ctx) => (await import('./commands/cert.ts')).runCert(ctx),
   oversight: async (ctx) => (await import('./commands/oversight.ts')).runOversight(ctx),
   report: async (ctx) => (await import('./commands/report.ts')).runReport(ctx),
+  // Personal-data duties (UU 27/2022) and the master-key rotation.
+  person: async (ctx) => (await import('./commands/person.ts')).runPerson(ctx),
+  retention: async (ctx) => (await import('./commands/retention.ts')).runRetention(ctx),
+  vault: async (ctx) => (await import('./commands/vault.ts')).runVault(ctx),
 };
 
 async function sub(ctx: CommandContext, table: Readonly<Record<string, Command>>): Promise<number> {

@@ -11,6 +11,7 @@ import { createOutsiderPermits } from './repositories/outsider-permits.ts';
 import { createOutboxNotifier } from './repositories/outbox-notifier.ts';
 import { createTelegramBindings } from './repositories/telegram-bindings.ts';
 import { createCertificateRegister } from './repositories/certificate-register.ts';
+import { createProcessingRestrictions } from './repositories/processing-restrictions.ts';
 import { createHmac, randomInt } from 'node:crypto';
 import type { DeskPorts, DeskSettings } from '../domain/use-cases/desk-ports.ts';
 import type { Clock } from '../domain/ports/clock.ts';
@@ -49,6 +50,7 @@ export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
     clock: o.clock,
     telegramBindings: createTelegramBindings(o.ds),
     certificates: createCertificateRegister(o.ds),
+    restrictions: createProcessingRestrictions(o.ds),
     codes: {
       generate: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
       hash: (telegramId, code) => createHmac('sha256', o.keys.lookupKey).update(`otp|${telegramId}|${code}`).digest('hex'),

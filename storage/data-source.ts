@@ -84,18 +84,54 @@ export function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) =>
   return serialised(ds, () => runTransaction(ds, work));
 }
 
+/** Work started inside a transaction that must be finished (say, a file fsynced) before it may commit. */
+const beforeCommit = new WeakMap<QueryRunner, Promise<unknown>[]>();
+
+/**
+ * Makes the commit of the transaction open on `qr` wait for `pending`, and fail (roll back) if it
+ * fails. Lets a vault file be encrypted, written and fsynced while the transaction goes on with its
+ * queries, instead of holding the write lock idle. Returns false when `qr` is not a transaction run
+ * by `inWriteTransaction`: the caller must then await `pending` itself before its row is written.
+ */
+export function finishBeforeCommit(qr: QueryRunner, pending: Promise<unknown>): boolean {
+  const list = beforeCommit.get(qr);
+  if (!list || !qr.isTransactionActive) return false;
+  // Observed at commit or rollback; until then a failure must not surface as an unhandled rejection.
+  pending.catch(() => undefined);
+  list.push(pending);
+  return true;
+}
+
+/**
+ * Awaits every pending piece, including pieces added while waiting, all of them even after a failure
+ * (so none is still writing when the caller rolls back); then throws the first failure.
+ */
+async function settle(list: Promise<unknown>[]): Promise<void> {
+  const failures: unknown[] = [];
+  while (list.length > 0) {
+    for (const r of await Promise.allSettled(list.splice(0, list.length))) if (r.status === 'rejected') failures.push(r.reason);
+  }
+  if (failures.length > 0) throw failures[0];
+}
+
 async function runTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
   const qr = createWriteQueryRunner(ds);
   await qr.connect();
   await qr.startTransaction();
+  const pending: Promise<unknown>[] = [];
+  beforeCommit.set(qr, pending);
   try {
     const result = await work(qr);
+    await settle(pending);
     await qr.commitTransaction();
     return result;
   } catch (e) {
+    // Writes still in flight finish first, so the rollback's clean-up removes whole files, not half ones.
+    await settle(pending).catch(() => undefined);
     if (qr.isTransactionActive) await qr.rollbackTransaction();
     throw e;
   } finally {
+    beforeCommit.delete(qr);
     await qr.release();
   }
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
 import type { CertificateRegister } from '../ports/certificates.ts';
 import type { OversightSettings } from '../oversight/oversight-settings.ts';
+import type { ProcessingRestrictions } from '../ports/processing-restrictions.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
@@ -33,5 +34,7 @@ export interface DeskPorts {
   readonly telegramBindings: TelegramBindings;
   readonly codes: OneTimeCodes;
   readonly certificates: CertificateRegister;
+  /** Data subjects who restricted processing (UU 27/2022 Pasal 11, 41). */
+  readonly restrictions: ProcessingRestrictions;
   readonly settings: DeskSettings;
 }

@@ -35,7 +35,7 @@ export interface RenewalOutcome {
 
 export type RenewalCode =
   | 'RENEW.NOT_ON_ROSTER' | 'RENEW.CERTIFICATE_UNKNOWN' | 'RENEW.NOT_OWNER' | 'RENEW.NOT_ACTIVE' | 'RENEW.EXPIRED'
-  | 'RENEW.ALREADY_REQUESTED' | 'RENEW.ALREADY_RENEWED';
+  | 'RENEW.ALREADY_REQUESTED' | 'RENEW.ALREADY_RENEWED' | 'RENEW.RESTRICTED';
 
 /** Items that still apply when nothing about the owner changed: they are still ASN, at the same address. */
 const UNCHANGED_ITEMS: readonly RuleCode[] = ['official_email', 'roster'];
@@ -52,6 +52,7 @@ const OPEN_STATUSES = ['incomplete', 'pending_review', 'approved', 'submitted_to
 export async function requestRenewal(p: DeskPorts, input: RenewalInput): Promise<Result<RenewalOutcome, RenewalCode>> {
   const person = await p.roster.findByPersonId(input.personId);
   if (!person) return refuse('RENEW.NOT_ON_ROSTER');
+  if (await p.restrictions.isRestricted(person.personId)) return refuse('RENEW.RESTRICTED');
   const cert = await p.certificates.get(input.certificateId);
   if (!cert) return refuse('RENEW.CERTIFICATE_UNKNOWN');
   if (cert.ownerPersonId !== person.personId) return refuse('RENEW.NOT_OWNER');

@@ -42,7 +42,7 @@ export interface RevocationOutcome {
 
 export type RevocationCode =
   | 'REVOKE.BAD_GROUND' | 'REVOKE.NOTE_REQUIRED' | 'REVOKE.CERTIFICATE_UNKNOWN' | 'REVOKE.NOT_OWNER' | 'REVOKE.NOT_ACTIVE'
-  | 'REVOKE.ALREADY_REQUESTED' | 'REVOKE.NOT_ON_ROSTER';
+  | 'REVOKE.ALREADY_REQUESTED' | 'REVOKE.NOT_ON_ROSTER' | 'REVOKE.RESTRICTED';
 
 /** A revocation not yet finished blocks a second one for the same certificate. */
 const OPEN_STATUSES = ['incomplete', 'pending_review', 'approved', 'submitted_to_ca'];
@@ -61,6 +61,9 @@ export async function requestRevocation(p: DeskPorts, input: RevocationInput): P
   if (ground === 'other' && !note) return refuse('REVOKE.NOTE_REQUIRED');
   const person = await p.roster.findByPersonId(input.personId);
   if (!person) return refuse('REVOKE.NOT_ON_ROSTER');
+  // The owner restricted processing (UU 27/2022 Pasal 11): their own request waits until they lift it;
+  // a revocation the RA itself asks for (Pasal 18(1)) is a duty of the RA and goes on.
+  if (!input.askedBy && await p.restrictions.isRestricted(person.personId)) return refuse('REVOKE.RESTRICTED');
   const certificate = await p.certificates.get(input.certificateId);
   const refusal = refuseCertificate(certificate, input.askedBy ? null : input.personId);
   if (refusal) return refusal;

@@ -32,6 +32,8 @@ export interface ReminderRunReport {
   readonly telegrams: number;
   /** Due, but the owner is not on the roster and has no bound Telegram account: nothing recorded, retried next run. */
   readonly unreachable: number;
+  /** Due, but the owner restricted processing (UU 27/2022 Pasal 11): nothing sent or recorded while it stands. */
+  readonly restricted: number;
   /** Agencies with certificates whose final reminder went unanswered. */
   readonly agencies: number;
   /** Digest messages queued for officers (one per agency and officer per day). */
@@ -80,7 +82,7 @@ export async function sendReminders(p: DeskPorts, store: ReminderStore, input: S
   const at = now.toISOString();
   const window = { from: at, until: new Date(now.getTime() + Math.max(...days) * DAY_MS).toISOString() };
   const final = finalThreshold(days);
-  const counts = { scanned: 0, reminded: 0, skipped: 0, emails: 0, telegrams: 0, unreachable: 0 };
+  const counts = { scanned: 0, reminded: 0, skipped: 0, emails: 0, telegrams: 0, unreachable: 0, restricted: 0 };
   const ignored = new Map<string, Ignored[]>();
 
   let after: ReminderCursor | null = null;
@@ -88,10 +90,12 @@ export async function sendReminders(p: DeskPorts, store: ReminderStore, input: S
     const page = await p.uow.run(async (tx) => {
       const rows = await store.page(window, after, batchSize, tx);
       const planned: Array<{ c: ReminderCandidate; plan: ReminderPlan }> = [];
+      const restricted = new Set<string>();
       for (const c of rows) {
         const plan = planReminder(new Date(c.notAfter), now, c.recorded, days);
         if (!plan) continue;
         if (c.owner.email === null && c.owner.telegramChatId === null) { counts.unreachable++; continue; }
+        if (await p.restrictions.isRestricted(c.owner.personId, tx)) { counts.restricted++; restricted.add(c.certificateId); continue; }
         planned.push({ c, plan });
       }
       const marks: ReminderMark[] = planned.flatMap(({ c, plan }) => plan.record.map((d) => ({ certificateId: c.certificateId, daysBefore: d })));
@@ -111,7 +115,7 @@ export async function sendReminders(p: DeskPorts, store: ReminderStore, input: S
       for (const c of rows) {
         const finalSent = c.recorded.includes(final) || inserted.has(markKey(c.certificateId, final));
         // Agency and name come from the roster entry; an owner without one was never reminded at all.
-        if (!finalSent || c.owner.agency === null || c.owner.name === null) continue;
+        if (!finalSent || restricted.has(c.certificateId) || c.owner.agency === null || c.owner.name === null) continue;
         const list = ignored.get(c.owner.agency) ?? [];
         list.push({ serial: c.serial, name: c.owner.name, expiry: displayDate(new Date(c.notAfter), timeZone) });
         ignored.set(c.owner.agency, list);

@@ -36,7 +36,7 @@ export interface ApplicationOutcome {
   readonly refusedDocuments: readonly RefusedDocument[];
 }
 
-export type ApplicationCode = 'APPLY.BAD_CERTIFICATE_TYPE' | 'APPLY.BAD_USE' | 'APPLY.USE_NOT_FOR_TYPE' | 'APPLY.EMAIL_MISSING';
+export type ApplicationCode = 'APPLY.BAD_CERTIFICATE_TYPE' | 'APPLY.BAD_USE' | 'APPLY.USE_NOT_FOR_TYPE' | 'APPLY.EMAIL_MISSING' | 'APPLY.RESTRICTED';
 
 /**
  * An issuance application (Pasal 15), the one use case behind the bot's "Ajukan sertifikat" and the
@@ -61,6 +61,9 @@ export async function submitApplication(p: DeskPorts, input: ApplicationInput): 
   const nip = input.nip?.replace(/\s+/g, '') || null;
   const nik = input.nik?.replace(/\s+/g, '') || null;
   const facts = await gatherIdentityFacts(p, { email, nik, nip });
+  // The person this application names restricted processing of their data (UU 27/2022 Pasal 11, 41):
+  // nothing is stored, nothing is checked, until they lift it.
+  if (facts.rosterEntry && await p.restrictions.isRestricted(facts.rosterEntry.personId)) return refuse('APPLY.RESTRICTED');
   const now = p.clock.now();
   const at = now.toISOString();
 

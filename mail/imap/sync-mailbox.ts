@@ -1,7 +1,10 @@
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
+import { In, type DataSource } from 'typeorm';
+import { startParseWorker } from '../inbound/parse-worker.ts';
+import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
-import { ingestMessage, recordUnread, type IngestDeps, type IngestResult } from '../inbound/ingest.ts';
+import { applyMessage, commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult, type ReadMessage } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
   readonly mailbox: string;
@@ -25,6 +28,17 @@ export interface SyncReport {
 // Base64 grows a file by 4/3 plus line breaks; BODYSTRUCTURE reports encoded sizes.
 const ENCODED = 1.4;
 const MOVE_BATCH = 25;
+/**
+ * Messages downloaded and parsed ahead of the one committing (enough to keep both cores busy), and the
+ * bytes that may be in hand, the committing message's included: the message due next is read whatever
+ * its size, but no big message is read further ahead.
+ */
+const READ_AHEAD = 8;
+/** Messages at most in one transaction (see commitGroup). */
+const GROUP = 8;
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+/** Messages up to this size are parsed in the worker thread. */
+const WORKER_MAX_BYTES = 8 * 1024 * 1024;
 
 interface Candidate {
   readonly uid: number;
@@ -70,7 +84,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
       }
     }
     candidates.sort((a, b) => a.uid - b.uid);
-    const known = d.ds.getRepository(MailMessageSchema);
+    const known = await knownMessages(d.ds, candidates);
     // Moves go in batches after their messages committed: one IMAP round trip for many messages. A crash
     // before a batch moved leaves committed messages in the inbox; the next pass recognises and moves them.
     const toProcessed: { uid: number; key: string }[] = [];
@@ -91,32 +105,113 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
         });
       }
     };
-
-    let prefetched: { uid: number; raw: Promise<Buffer | null> } | null = null;
-    for (const c of candidates) {
-      const source = { kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid };
-      const already = c.messageId ? await known.findOneBy({ key: c.messageId }) : null;
-      let result: IngestResult;
-      if (already) {
-        result = { outcome: already.outcome as IngestResult['outcome'], caseId: already.caseId, reason: already.reason ?? '', folder: already.targetFolder as IngestResult['folder'], key: already.key, duplicate: true };
-      } else if (c.oversize) {
-        result = await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, source, c.oversize, o.now());
-      } else {
-        // The next message downloads while this one is stored: IMAP and disk work overlap.
-        const raw = await (prefetched?.uid === c.uid ? prefetched.raw : downloadRaw(client, c.uid, c.size, o.maxMessageBytes));
-        const next = candidates[candidates.indexOf(c) + 1];
-        prefetched = next && !next.oversize ? { uid: next.uid, raw: downloadRaw(client, next.uid, next.size, o.maxMessageBytes) } : null;
-        prefetched?.raw.catch(() => undefined);
-        if (!raw) continue; // expunged by someone else meanwhile
-        result = await ingestMessage(d, raw, source, o.now());
-      }
+    // Moves run beside the next messages' work, one batch after another.
+    let moving: Promise<void> = Promise.resolve();
+    const moveSoon = (): void => {
+      moving = moving.then(flushMoves);
+      moving.catch(() => undefined); // awaited below
+    };
+    const finish = (c: Candidate, result: IngestResult): void => {
       if (result.duplicate) report.duplicates++; else report.handled++;
       if (result.folder === 'quarantine') report.quarantined++;
       o.onMessage?.(result);
       (result.folder === 'quarantine' ? toQuarantine : toProcessed).push({ uid: c.uid, key: result.key });
-      if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) await flushMoves();
+      if (toQuarantine.length + toProcessed.length >= MOVE_BATCH) moveSoon();
+    };
+
+    // A pipeline over the messages: while one transaction commits (its vault files fsynced), the next
+    // messages download and are parsed in the worker thread. Reading ahead stops at READ_AHEAD messages
+    // or READ_AHEAD_BYTES, whichever comes first, so memory stays bounded whatever the message sizes (the
+    // message due next is always read). Transactions run one at a time, in UID order; see commitGroup.
+    const toRead = candidates.filter((c) => !c.oversize && !(c.messageId && known.has(c.messageId)));
+    // Only worth a thread when there is a next message to parse while one commits.
+    const worker = toRead.length >= 2 ? startParseWorker() : null;
+    const reads = new Map<number, { read: Promise<ReadMessage | null>; ready: boolean }>();
+    let started = 0; // toRead[0, started) are being or have been read
+    let taken = 0; // toRead[0, taken) were taken for a transaction
+    let aheadBytes = 0; // announced sizes of the messages read and not yet committed
+    const readAhead = (): void => {
+      while (started < toRead.length && started - taken < READ_AHEAD && (started === taken || aheadBytes + toRead[started]!.size <= READ_AHEAD_BYTES)) {
+        const c = toRead[started++]!;
+        aheadBytes += c.size;
+        // A big message is parsed in this thread: copied into the worker, it would sit in memory twice.
+        const entry = {
+          read: downloadRaw(client, c.uid, o.maxMessageBytes)
+            .then((raw) => raw && readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined)),
+          ready: false,
+        };
+        entry.read.then(() => { entry.ready = true; }, () => { entry.ready = true; }); // failures are awaited on their turn
+        reads.set(c.uid, entry);
+      }
+    };
+    const take = async (c: Candidate): Promise<ReadMessage | null> => {
+      readAhead();
+      const entry = reads.get(c.uid)!;
+      reads.delete(c.uid);
+      taken++;
+      readAhead();
+      return entry.read;
+    };
+    const sourceOf = (c: Candidate) => ({ kind: 'imap' as const, mailbox: o.mailbox, uidValidity, uid: c.uid });
+    const readable = (c: Candidate | undefined): c is Candidate => c !== undefined && toRead[taken] === c;
+
+    /**
+     * One transaction for the message at `candidates[at]` and for those right after it that are parsed
+     * already (up to GROUP): each keeps its own outcome, dedupe row and cursor step, but they share one
+     * commit, so the fsyncs of their vault files overlap and the pipeline waits for the disk once per
+     * group, not once per message. Should one throw, the group is rolled back and the messages before it
+     * are committed one by one, as they would have been alone; then the error goes on. Returns the index
+     * of the next candidate.
+     */
+    const commitGroup = async (at: number): Promise<number> => {
+      const group: { c: Candidate; read: ReadMessage }[] = [];
+      const results: IngestResult[] = [];
+      let next = at;
+      try {
+        await inWriteTransaction(d.ds, async (qr) => {
+          for (let c = candidates[next]; readable(c) && (group.length === 0 || (group.length < GROUP && reads.get(c.uid)?.ready)); c = candidates[next]) {
+            next++;
+            const read = await take(c);
+            if (!read) { // expunged by someone else meanwhile
+              aheadBytes -= c.size;
+              continue;
+            }
+            group.push({ c, read });
+            results.push(await applyMessage(d, qr, read, sourceOf(c), o.now()));
+          }
+        });
+      } catch (e) {
+        for (const { c, read } of group.slice(0, results.length)) finish(c, await commitMessage(d, read, sourceOf(c), o.now()));
+        throw e;
+      }
+      group.forEach(({ c }, i) => {
+        aheadBytes -= c.size;
+        finish(c, results[i]!);
+      });
+      return next;
+    };
+
+    try {
+      for (let i = 0; i < candidates.length; ) {
+        const c = candidates[i]!;
+        const seen = c.messageId ? known.get(c.messageId) : undefined;
+        if (seen) {
+          finish(c, { outcome: seen.outcome as IngestResult['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as IngestResult['folder'], key: seen.key, duplicate: true });
+          i++;
+        } else if (c.oversize) {
+          finish(c, await recordUnread(d, c.messageId ?? `uid:${uidValidity}:${c.uid}`, c.messageId, sourceOf(c), c.oversize, o.now()));
+          i++;
+        } else {
+          i = await commitGroup(i);
+        }
+      }
+      moveSoon();
+    } finally {
+      // Whatever failed, no IMAP command of this pass is left running when the mailbox lock is released.
+      await Promise.allSettled([moving, ...[...reads.values()].map((r) => r.read)]);
+      await worker?.close();
     }
-    await flushMoves();
+    await moving;
   } finally {
     lock.release();
   }
@@ -124,25 +219,34 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
   return report;
 }
 
-/** Collects one message's bytes into one buffer of its announced size; only one message is held in memory. */
-async function downloadRaw(client: ImapFlow, uid: number, size: number, max: number): Promise<Buffer | null> {
-  // Large chunks: imapflow's default asks for 64 KB per round trip.
-  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: 4 * 1024 * 1024 });
+/** Dedupe rows of the candidates that have a Message-ID, by key: one query per 500 instead of one per message. */
+async function knownMessages(ds: DataSource, candidates: readonly Candidate[]): Promise<Map<string, MailMessageRow>> {
+  const ids = [...new Set(candidates.map((c) => c.messageId).filter((id): id is string => id !== null))];
+  const known = new Map<string, MailMessageRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await ds.getRepository(MailMessageSchema).findBy({ key: In(ids.slice(i, i + 500)) })) known.set(row.key, row);
+  }
+  return known;
+}
+
+/**
+ * One message's bytes. Asked for in one FETCH of up to `max + 1` bytes (imapflow's default asks 64 KB
+ * per round trip), so imapflow hands over the whole message as the one buffer it assembled: used as is,
+ * not copied, which keeps a 25 MB message in memory once rather than twice. More than `max` bytes
+ * (a server not honouring the partial fetch) stops the download: parse-message quarantines it as too large.
+ */
+async function downloadRaw(client: ImapFlow, uid: number, max: number): Promise<Buffer | null> {
+  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: max + 1 });
   if (!dl.content) return null;
-  let out = Buffer.allocUnsafe(Math.min(Math.max(size, 1), max + 1));
+  const chunks: Buffer[] = [];
   let used = 0;
   for await (const chunk of dl.content) {
     const c = chunk as Buffer;
-    if (used + c.length > max + 1) { dl.content.destroy(); break; }
-    if (used + c.length > out.length) {
-      const bigger = Buffer.allocUnsafe(Math.min(max + 1, Math.max(out.length * 2, used + c.length)));
-      out.copy(bigger, 0, 0, used);
-      out = bigger;
-    }
-    c.copy(out, used);
+    chunks.push(c);
     used += c.length;
+    if (used > max) { dl.content.destroy(); break; }
   }
-  return out.subarray(0, used);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, used);
 }
 
 /**

@@ -1,10 +1,12 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { DeskPorts } from '../../domain/use-cases/desk-ports.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import { toHandle } from '../../storage/transaction.ts';
 import { MailCursorSchema, MailMessageSchema } from '../../storage/entities/schemas.ts';
-import { parseInbound } from './parse-message.ts';
+import { parseInbound, type MimeParser, type ParseCode } from './parse-message.ts';
+import type { InboundMessage } from './inbound-message.ts';
+import type { Result } from '../../domain/shared/result.ts';
 import { handleInbound, type InboundOutcome, type InboundPolicy } from './handle-message.ts';
 import { createHash } from 'node:crypto';
 
@@ -37,43 +39,70 @@ export interface IngestResult extends InboundOutcome {
  * the dedupe row turns any second delivery into a no-op.
  */
 export async function ingestMessage(d: IngestDeps, raw: Buffer, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
-  const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes });
-  const key = parsed.ok ? parsed.value.key : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  const result = await inWriteTransaction(d.ds, async (qr) => {
-    const tx = toHandle(qr);
-    const messages = qr.manager.getRepository(MailMessageSchema);
-    const seen = await messages.findOneBy({ key });
-    if (seen) {
-      await advanceCursor();
-      return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
-    }
-    // Use cases run their units of work inside this one transaction.
-    const ports: DeskPorts = { ...d.ports, uow: { run: (work) => work(tx) } };
-    let outcome: InboundOutcome;
-    if (parsed.ok) {
-      outcome = await handleInbound(ports, qr.manager, tx, d.policy, parsed.value);
-    } else {
-      await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
-      outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
-    }
-    await messages.insert({
-      key, messageId: parsed.ok ? parsed.value.messageId : null,
-      uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
-      outcome: outcome.outcome, caseId: outcome.caseId, reason: outcome.reason, targetFolder: outcome.folder,
-      receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
-    });
-    await advanceCursor();
-    return { ...outcome, key, duplicate: false };
+  return commitMessage(d, await readMessage(d, raw), source, receivedAt);
+}
 
-    async function advanceCursor(): Promise<void> {
-      if (source.kind !== 'imap') return;
-      const cursors = qr.manager.getRepository(MailCursorSchema);
-      const cursor = await cursors.findOneBy({ mailbox: source.mailbox });
-      const lastUid = cursor && cursor.uidValidity === source.uidValidity ? Math.max(cursor.lastUid, source.uid) : source.uid;
-      await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
-    }
+/** A message parsed (or refused by the parser) and keyed, not yet acted on: nothing is written. */
+export interface ReadMessage {
+  readonly raw: Buffer;
+  readonly parsed: Result<InboundMessage, ParseCode>;
+  readonly key: string;
+}
+
+/**
+ * The first half of `ingestMessage`: parsing, which touches no state, so a sync parses the next message
+ * while the previous one commits.
+ */
+export async function readMessage(d: IngestDeps, raw: Buffer, parseMime?: MimeParser): Promise<ReadMessage> {
+  const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes }, parseMime);
+  const key = parsed.ok ? parsed.value.key : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return { raw, parsed, key };
+}
+
+/** The second half of `ingestMessage`: everything the message causes, in one transaction. */
+export function commitMessage(d: IngestDeps, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  return inWriteTransaction(d.ds, (qr) => applyMessage(d, qr, m, source, receivedAt));
+}
+
+/**
+ * What `commitMessage` does, inside a write transaction the caller runs and commits: a sync puts several
+ * messages in one transaction, each with its outcome, dedupe row and cursor step, so they commit (and
+ * wait for their vault fsyncs) together. The caller must roll back if this throws.
+ */
+export async function applyMessage(d: IngestDeps, qr: QueryRunner, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
+  const { raw, parsed, key } = m;
+  const tx = toHandle(qr);
+  const messages = qr.manager.getRepository(MailMessageSchema);
+  const seen = await messages.findOneBy({ key });
+  if (seen) {
+    await advanceCursor();
+    return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
+  }
+  // Use cases run their units of work inside this one transaction.
+  const ports: DeskPorts = { ...d.ports, uow: { run: (work) => work(tx) } };
+  let outcome: InboundOutcome;
+  if (parsed.ok) {
+    outcome = await handleInbound(ports, qr.manager, tx, d.policy, parsed.value);
+  } else {
+    await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
+    outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
+  }
+  await messages.insert({
+    key, messageId: parsed.ok ? parsed.value.messageId : null,
+    uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
+    outcome: outcome.outcome, caseId: outcome.caseId, reason: outcome.reason, targetFolder: outcome.folder,
+    receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
   });
-  return result;
+  await advanceCursor();
+  return { ...outcome, key, duplicate: false };
+
+  async function advanceCursor(): Promise<void> {
+    if (source.kind !== 'imap') return;
+    const cursors = qr.manager.getRepository(MailCursorSchema);
+    const cursor = await cursors.findOneBy({ mailbox: source.mailbox });
+    const lastUid = cursor && cursor.uidValidity === source.uidValidity ? Math.max(cursor.lastUid, source.uid) : source.uid;
+    await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
+  }
 }
 
 /**

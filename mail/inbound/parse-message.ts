@@ -72,41 +72,64 @@ function contentKey(raw: Buffer): string {
   return 'sha256:' + createHash('sha256').update(headers.join('\n')).update('\n\n').update(body).digest('hex');
 }
 
+/** What the desk takes from mailparser's result: plain data, so a worker thread can hand it over. */
+export interface MimeParts {
+  readonly headerLines: readonly { readonly key: string; readonly line: string }[];
+  readonly messageId?: string | undefined;
+  readonly from?: AddressObject | AddressObject[] | undefined;
+  readonly subject?: string | undefined;
+  readonly text?: string | undefined;
+  readonly inReplyTo?: string | undefined;
+  readonly references?: string | string[] | undefined;
+  readonly attachments: readonly { readonly filename?: string | undefined; readonly contentType: string; readonly contentDisposition?: string | undefined; readonly content: Buffer }[];
+}
+
+/** Turns bytes into MIME parts; throws on what mailparser cannot read. In this thread, or in a worker (parse-worker.ts). */
+export type MimeParser = (raw: Buffer) => Promise<MimeParts>;
+
+/** mailparser's options: no link or HTML conversion the desk never reads, HTML bounded. */
+export const PARSER_OPTIONS = { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * 1024 * 1024 } as const;
+
+/** Fed in 64 KB pieces: mailparser holds far less at once than with one 25 MB chunk. */
+export const parseHere: MimeParser = (raw) => simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), PARSER_OPTIONS);
+
 /** Parses a raw message; refuses (for quarantine) what is too big, too complex or unreadable. */
-export async function parseInbound(raw: Buffer, limits: ParseLimits): Promise<Result<InboundMessage, ParseCode>> {
+export async function parseInbound(raw: Buffer, limits: ParseLimits, parseMime: MimeParser = parseHere): Promise<Result<InboundMessage, ParseCode>> {
   if (raw.length > limits.maxMessageBytes) return refuse('MAIL.TOO_LARGE', { sizeMb: Math.ceil(raw.length / 1048576) });
   if (headerLength(raw) > MAX_HEADER_BYTES) return refuse('MAIL.HEADERS_TOO_LARGE');
   if (!structureWithinBounds(raw)) return refuse('MAIL.TOO_COMPLEX');
   try {
-    // Fed in 64 KB pieces: mailparser holds far less at once than with one 25 MB chunk.
-    const parsed = await simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
-    const headers = new Map<string, string[]>();
-    for (const line of parsed.headerLines) {
-      const list = headers.get(line.key) ?? [];
-      list.push(line.line.slice(line.line.indexOf(':') + 1).trim());
-      headers.set(line.key, list);
-    }
-    const references = typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []);
-    const attachments: InboundAttachment[] = parsed.attachments
-      .filter((a) => a.contentDisposition !== 'inline' || a.filename)
-      .map((a) => ({ filename: (a.filename ?? 'lampiran').slice(0, 200), contentType: a.contentType, content: a.content }));
-    const messageId = normaliseId(parsed.messageId);
-    const returnPathLine = headers.get('return-path')?.[0];
-    return ok({
-      key: messageId ?? contentKey(raw),
-      messageId,
-      from: firstAddress(parsed.from),
-      subject: (parsed.subject ?? '').slice(0, 1000),
-      text: (parsed.text ?? '').slice(0, 1024 * 1024),
-      headers,
-      contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
-      returnPath: returnPathLine === undefined ? null : returnPathLine.replace(/[<>\s]/g, ''),
-      inReplyTo: normaliseId(parsed.inReplyTo),
-      references: references.map((r) => normaliseId(r)).filter((r): r is string => r !== null),
-      attachments,
-      raw,
-    });
+    return ok(toInbound(await parseMime(raw), raw));
   } catch {
     return refuse('MAIL.MALFORMED');
   }
+}
+
+function toInbound(parsed: MimeParts, raw: Buffer): InboundMessage {
+  const headers = new Map<string, string[]>();
+  for (const line of parsed.headerLines) {
+    const list = headers.get(line.key) ?? [];
+    list.push(line.line.slice(line.line.indexOf(':') + 1).trim());
+    headers.set(line.key, list);
+  }
+  const references = typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []);
+  const attachments: InboundAttachment[] = parsed.attachments
+    .filter((a) => a.contentDisposition !== 'inline' || a.filename)
+    .map((a) => ({ filename: (a.filename ?? 'lampiran').slice(0, 200), contentType: a.contentType, content: a.content }));
+  const messageId = normaliseId(parsed.messageId);
+  const returnPathLine = headers.get('return-path')?.[0];
+  return {
+    key: messageId ?? contentKey(raw),
+    messageId,
+    from: firstAddress(parsed.from),
+    subject: (parsed.subject ?? '').slice(0, 1000),
+    text: (parsed.text ?? '').slice(0, 1024 * 1024),
+    headers,
+    contentType: (headers.get('content-type')?.[0] ?? 'text/plain').toLowerCase(),
+    returnPath: returnPathLine === undefined ? null : returnPathLine.replace(/[<>\s]/g, ''),
+    inReplyTo: normaliseId(parsed.inReplyTo),
+    references: references.map((r) => normaliseId(r)).filter((r): r is string => r !== null),
+    attachments,
+    raw,
+  };
 }

@@ -171,6 +171,14 @@ interface DeskCapabilitiesView extends Addressed {
 }
 
 /** An expiry reminder (Pasal 17(2)): which certificate, when it ends, how many days are left. */
+interface BreachNoticeView extends Addressed {
+  readonly what: string;
+  readonly when: string;
+  readonly how: string;
+  readonly remedy: string;
+  readonly reference: string;
+}
+
 interface ReminderExpiryView extends Addressed {
   readonly serial: string;
   readonly expiry: string;
@@ -669,6 +677,24 @@ const BUILDERS = {
         { filename: `laporan-tahunan-${year}.html`, content: html, contentType: 'text/html; charset=utf-8' },
         { filename: `laporan-tahunan-${year}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
       ],
+    };
+  },
+  /**
+   * UU 27/2022 Pasal 46: written notice to the data subject of a failure to protect their data — what
+   * data, when and how it was exposed, and what is done and what they can do. The texts are the RA's own.
+   */
+  'breach-notice': (_t, m): Built<BreachNoticeView> => {
+    const part = (field: string): string => {
+      const v = multiLine(m.text(field, { nonEmpty: true }));
+      if (v === '') m.fail(field, 'a non-empty string');
+      return v;
+    };
+    return {
+      subject: {},
+      view: {
+        what: part('what'), when: part('when'), how: part('how'), remedy: part('remedy'),
+        reference: oneLine(m.optionalText('reference'), 80), name: personName(m.optionalText('name')),
+      },
     };
   },
 } as const satisfies Record<string, Builder>;

@@ -69,6 +69,10 @@ export interface AuditLogOptions {
 
 export const auditCheckpointFile = (dataDir: string): string => join(dataDir, 'audit-checkpoint.json');
 
+/** The checkpoint's MAC; exported for `vault rotate-key`, which re-signs the checkpoint under the new key. */
+export const checkpointMac = (keys: KeyRing, seq: number, hash: string, at: string): string =>
+  createHmac('sha256', keys.auditKey).update(`${seq}|${hash}|${at}`).digest('hex');
+
 /** Rows per page while verifying: a million rows never sit in memory at once. */
 const PAGE = 5_000;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -103,8 +107,7 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
   const now = options.now ?? (() => new Date());
   const file = auditCheckpointFile(dataDir);
 
-  const mac = (seq: number, hash: string, at: string): string =>
-    createHmac('sha256', keys.auditKey).update(`${seq}|${hash}|${at}`).digest('hex');
+  const mac = (seq: number, hash: string, at: string): string => checkpointMac(keys, seq, hash, at);
 
   type Read = { state: 'missing' } | { state: 'forged' } | { state: 'valid'; checkpoint: AuditCheckpoint };
 

@@ -5,6 +5,7 @@ import type {
   TelegramBindingRow, BindingChallengeRow, BotUpdateRow, BotSessionRow,
   CertificateReminderRow,
 } from './rows.ts';
+import { RestrictionSchema } from './restriction.ts';
 
 // EntitySchema rather than decorators: tsx and vitest's esbuild emit no decorator metadata (TOOLCHAIN.md).
 // Column types are explicit and portable between SQLite and PostgreSQL; the migrations own the DDL.
@@ -232,4 +233,5 @@ export const allSchemas = [
   AuditSchema, SequenceSchema, CertificateSchema, OutboxSchema, MailMessageSchema, MailCursorSchema, SettingSchema,
   TelegramBindingSchema, BindingChallengeSchema, BotUpdateSchema, BotSessionSchema,
   CertificateReminderSchema,
+  RestrictionSchema,
 ];

@@ -5,7 +5,9 @@ import { Telegram1764000000004 } from './0004-telegram.ts';
 import { Reminders1764000000005 } from './0005-reminders.ts';
 import { OutsiderPermits1764000000006 } from './0006-outsider-permits.ts';
 import { NeedsInventory1764000000008 } from './0008-needs-inventory.ts';
+import { ProcessingRestrictions1764000000009 } from './0009-processing-restrictions.ts';
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations = [Foundation1764000000001, Mail1764000000002, Settings1764000000003, Telegram1764000000004, Reminders1764000000005,
-  OutsiderPermits1764000000006, NeedsInventory1764000000008];
+  OutsiderPermits1764000000006, NeedsInventory1764000000008,
+  ProcessingRestrictions1764000000009];

@@ -7,13 +7,13 @@ import { ARCHIVED_MEDIA_TYPES, type ArchivedMediaType, type DocumentVault, type 
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { inWriteTransaction } from '../data-source.ts';
+import { finishBeforeCommit, inWriteTransaction } from '../data-source.ts';
 import type { DocumentRow } from '../entities/rows.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeAllAt, writeNewFile, type ContentWriter } from './atomic-write.ts';
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
-import { contentAad, openContent, sealContent } from './sealed-file.ts';
+import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealing } from './sealed-file.ts';
 
 export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
 
@@ -65,20 +65,27 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
         keyId: keys.keyId,
         createdAt: now().toISOString(),
       };
-      const sealed = sealContent(dataKey, contentAad(input.requestId, id), input.bytes);
+      const sealing = startSealing(dataKey, contentAad(input.requestId, id), input.bytes);
       dataKey.fill(0);
-      // The file first, fsynced: a committed row always has its file. If the row fails, the file goes.
       const file = join(dataDir, row.path);
-      await writeFileAtomic(file, sealed);
+      // A row is written only once its file holds the whole ciphertext (a reader of the row, even of the
+      // transaction's own uncommitted state, finds the file), and is committed only once the file is
+      // durable: inside a transaction the fsyncs run while it goes on with its queries, and its commit
+      // waits for them (finishBeforeCommit); on its own, the fsyncs first.
+      const { written, durable } = writeNewFile(file, writeSealed(sealing));
+      const qr = tx === undefined ? undefined : toQueryRunner(tx);
       try {
-        if (tx === undefined) {
-          await inWriteTransaction(dataSource, (qr) => documents(qr).insert(row));
+        await written;
+        if (qr === undefined || !finishBeforeCommit(qr, durable)) await durable;
+        if (qr === undefined) {
+          await inWriteTransaction(dataSource, (own) => documents(own).insert(row));
         } else {
-          const qr = toQueryRunner(tx);
           await documents(qr).insert(row);
-          rollbacks.track(qr, file);
+          rollbacks.track(qr, file, durable);
         }
       } catch (e) {
+        // If the row fails, the file goes (once it is settled, so nothing recreates it after the removal).
+        await durable.catch(() => undefined);
         await rm(file, { force: true });
         throw e;
       }
@@ -125,6 +132,31 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
     }
   }
 }
+
+/** Ciphertext gathered per write: a typical file goes out in one write, header included. */
+const WRITE_BYTES = 1024 * 1024;
+
+/**
+ * Writes the ciphertext as it is made, a megabyte at a time, then the header (which holds the tag) in
+ * front; a file of up to a megabyte is written whole in one call once its tag is known.
+ */
+const writeSealed = (sealing: Sealing): ContentWriter => async (file) => {
+  let at = SEALED_HEADER_BYTES;
+  let batch: Buffer[] = [];
+  let bytes = 0;
+  for (const slice of sealing.slices) {
+    batch.push(slice);
+    bytes += slice.length;
+    if (bytes < WRITE_BYTES) continue;
+    await writeAllAt(file, batch, at);
+    at += bytes;
+    batch = [];
+    bytes = 0;
+  }
+  if (at === SEALED_HEADER_BYTES) return writeAllAt(file, [sealing.header(), ...batch], 0);
+  await writeAllAt(file, batch, at);
+  await writeAllAt(file, [sealing.header()], 0);
+};
 
 const VAULT_LAYOUT = 'vault/<2 hex>/<document id>.bin';
 

@@ -10,13 +10,17 @@ import type { DataSource, EntitySubscriberInterface, QueryRunner } from 'typeorm
  * deletes it; releasing a savepoint hands it to the enclosing level; the outermost commit keeps it.
  */
 export interface RollbackCleanup {
-  /** Deletes `file` if the transaction open on `qr` (at its current depth) rolls back. */
-  track(qr: QueryRunner, file: string): void;
+  /**
+   * Deletes `file` if the transaction open on `qr` (at its current depth) rolls back, once `written`
+   * (its write, possibly still under way) has settled, so the write cannot recreate it afterwards.
+   */
+  track(qr: QueryRunner, file: string, written?: Promise<unknown>): void;
 }
 
 interface Pending {
   depth: number;
   readonly file: string;
+  readonly written: Promise<unknown>;
 }
 
 /**
@@ -47,17 +51,17 @@ export function registerRollbackCleanup(dataSource: DataSource): RollbackCleanup
       pending.set(queryRunner, files.filter((f) => f.depth <= depth));
       if (depth === 0) pending.delete(queryRunner);
       // Best effort: a file left behind is ciphertext whose wrapped key was rolled back with its row.
-      await Promise.all(undone.map((f) => rm(f.file, { force: true }).catch(() => undefined)));
+      await Promise.all(undone.map((f) => f.written.then(() => rm(f.file, { force: true })).catch(() => undefined)));
     },
   };
   dataSource.subscribers.push(subscriber);
 
   return {
-    track(qr, file) {
+    track(qr, file, written = Promise.resolve()) {
       const depth = depthOf(qr);
       if (!qr.isTransactionActive || depth === 0) return; // autocommitted: nothing can roll it back
       const files = pending.get(qr) ?? [];
-      files.push({ depth, file });
+      files.push({ depth, file, written: written.catch(() => undefined) });
       pending.set(qr, files);
     },
   };

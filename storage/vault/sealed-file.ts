@@ -15,11 +15,46 @@ const HEADER_BYTES = MAGIC.length + 1 + NONCE_BYTES + TAG_BYTES;
 export const contentAad = (requestId: string, documentId: string): Buffer =>
   Buffer.from(`ra-desk/doc/v${VAULT_FORMAT_VERSION}|${requestId}|${documentId}`, 'utf8');
 
-export function sealContent(dataKey: Buffer, aad: Buffer, plain: Uint8Array): Buffer {
+/** Where the ciphertext starts in a sealed file. */
+export const SEALED_HEADER_BYTES = HEADER_BYTES;
+
+/** One file being sealed: the ciphertext in slices, then the header, which holds the tag known only at the end. */
+export interface Sealing {
+  /** Ciphertext slices in order; the first goes at `SEALED_HEADER_BYTES`. */
+  readonly slices: Iterable<Buffer>;
+  /** The header; only once every slice was taken. */
+  header(): Buffer;
+}
+
+/**
+ * Seals `plain` slice by slice, so a 25 MB message is never held twice more (ciphertext, then header
+ * plus ciphertext): each slice can be written and dropped. The cipher takes its copy of the key here,
+ * so the caller may wipe `dataKey` as soon as this returns.
+ */
+export function startSealing(dataKey: Buffer, aad: Buffer, plain: Uint8Array, sliceBytes = 256 * 1024): Sealing {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', dataKey, nonce).setAAD(aad);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([MAGIC, Buffer.of(VAULT_FORMAT_VERSION), nonce, cipher.getAuthTag(), body]);
+  let done = false;
+  function* slices(): Generator<Buffer> {
+    for (let at = 0; at < plain.length; at += sliceBytes) yield cipher.update(plain.subarray(at, at + sliceBytes));
+    const rest = cipher.final(); // empty for GCM, but it is what computes the tag
+    done = true;
+    if (rest.length > 0) yield rest;
+  }
+  return {
+    slices: slices(),
+    header() {
+      if (!done) throw new Error('sealed-file: header() before every slice was taken');
+      return Buffer.concat([MAGIC, Buffer.of(VAULT_FORMAT_VERSION), nonce, cipher.getAuthTag()]);
+    },
+  };
+}
+
+/** The whole sealed file in one buffer: for small files and tests. */
+export function sealContent(dataKey: Buffer, aad: Buffer, plain: Uint8Array): Buffer {
+  const sealing = startSealing(dataKey, aad, plain, Math.max(1, plain.length));
+  const body = [...sealing.slices];
+  return Buffer.concat([sealing.header(), ...body]);
 }
 
 /** The plaintext, or undefined when the header, the key, the associated data or any byte is wrong. */

@@ -16,6 +16,7 @@ import { runCli } from '../support/run-cli.ts';
 import { AuditSchema, MailCursorSchema, MailMessageSchema, OutboxSchema, RequestSchema } from '../../storage/entities/schemas.ts';
 import { ingestMessage } from '../../mail/inbound/ingest.ts';
 import { createImapClient, parseImapUrl } from '../../mail/imap/imap-client.ts';
+import { syncMailbox } from '../../mail/imap/sync-mailbox.ts';
 
 const dovecot = withDovecot();
 let smtp: SmtpReceiver;
@@ -74,6 +75,43 @@ describe('mail threads', () => {
     const notices = await h.ds.getRepository(OutboxSchema).findBy({ template: 'thread-not-applicant' });
     expect(notices.map((n) => n.recipient)).toEqual([PEOPLE.budi.email]);
     expect(await countIn('RA/Quarantine')).toBe(1);
+  });
+});
+
+describe('a message that fails in the middle of a pass', () => {
+  it('leaves it and the messages after it for the next pass, keeps those before it, and duplicates nothing', async () => {
+    const ids = [1, 2, 3, 4].map((i) => `<gagal-${i}-${randomBytes(4).toString('hex')}@pontianak.go.id>`);
+    const people = [PEOPLE.siti, PEOPLE.budi, PEOPLE.siti, PEOPLE.budi];
+    await appendToMailbox(dovecot().imapUrl, await Promise.all(ids.map((messageId, i) => applicationMail({
+      from: people[i]!.email, nik: people[i]!.nik, nip: people[i]!.nip, name: people[i]!.name, messageId,
+      attachments: complete, authResults: { serverId: AUTHSERV, result: 'pass' },
+    }))));
+    // The third request to be created fails, whether the messages share a transaction or not.
+    let creates = 0;
+    const cases = { ...h.desk.ports.cases, create: async (...a: Parameters<typeof h.desk.ports.cases.create>) => {
+      if (++creates === 3) throw new Error('disk on fire');
+      return h.desk.ports.cases.create(...a);
+    } };
+    const failing = { ...h.mail.ingest, ports: { ...h.mail.ingest.ports, cases } };
+    const client = createImapClient(h.mail.target!);
+    await client.connect();
+    try {
+      await expect(syncMailbox(client, failing, h.mail.sync!)).rejects.toThrow('disk on fire');
+    } finally {
+      await client.logout();
+    }
+    const handled = await h.ds.getRepository(MailMessageSchema).find();
+    expect(handled.map((m) => m.key).sort()).toEqual(ids.slice(0, 2).sort());
+    expect(await h.ds.getRepository(RequestSchema).count()).toBe(2);
+
+    await h.sync();
+    expect((await h.ds.getRepository(MailMessageSchema).find()).map((m) => m.key).sort()).toEqual([...ids].sort());
+    expect(await h.ds.getRepository(RequestSchema).count()).toBe(4);
+    const replies = await h.ds.getRepository(OutboxSchema).find();
+    expect(new Set(replies.map((r) => r.dedupeKey)).size).toBe(replies.length);
+    expect(replies.length).toBe(4);
+    expect(await countIn('INBOX')).toBe(0);
+    expect(await countIn('RA/Processed')).toBe(4);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, it, expect } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { parseInbound } from '../../mail/inbound/parse-message.ts';
+import { startParseWorker } from '../../mail/inbound/parse-worker.ts';
+import { applicationMail } from '../support/mail-corpus.ts';
+import { PEOPLE } from '../support/people.ts';
+import { tinyJpeg, tinyPdf } from '../support/sample-files.ts';
 
 const LIMITS = { maxMessageBytes: 25 * 1024 * 1024 };
 
@@ -30,5 +35,29 @@ describe('parsing a received message', () => {
     const a = await parseInbound(raw, LIMITS);
     const b = await parseInbound(Buffer.from(raw), LIMITS);
     expect(a.ok && b.ok && a.value.key === b.value.key && a.value.key.startsWith('sha256:')).toBe(true);
+  });
+});
+
+describe('parsing in the worker thread', () => {
+  it('reads a message in the worker exactly as in this thread, files byte for byte', async () => {
+    const raw = await applicationMail({
+      from: PEOPLE.siti.email, nik: PEOPLE.siti.nik, nip: PEOPLE.siti.nip, name: PEOPLE.siti.name, messageId: '<worker-1@pontianak.go.id>',
+      attachments: [{ filename: 'scan e-KTP.jpg', content: tinyJpeg({ trailing: randomBytes(300_000) }) }, { filename: 'surat.pdf', content: tinyPdf() }],
+    });
+    const worker = startParseWorker();
+    try {
+      const [here, there] = await Promise.all([parseInbound(raw, LIMITS), parseInbound(raw, LIMITS, worker.parse)]);
+      expect(there).toEqual(here);
+      expect(there.ok && there.value.attachments.every((a) => Buffer.isBuffer(a.content))).toBe(true);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('parses in this thread once the worker is gone, instead of refusing the message', async () => {
+    const worker = startParseWorker();
+    await worker.close();
+    const r = await parseInbound(manyParts(3, 'Content-Type:'), LIMITS, worker.parse);
+    expect(r.ok).toBe(true);
   });
 });

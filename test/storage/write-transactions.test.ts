@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { openTestDatabase } from '../support/databases.ts';
-import { inWriteTransaction } from '../../storage/data-source.ts';
+import { finishBeforeCommit, inWriteTransaction } from '../../storage/data-source.ts';
 import { SequenceSchema } from '../../storage/entities/schemas.ts';
 
 describe('write transactions on SQLite', () => {
@@ -26,6 +26,31 @@ describe('write transactions on SQLite', () => {
       });
       await Promise.all(['a', 'b', 'c', 'd'].map(work));
       expect(await db.ds.getRepository(SequenceSchema).count()).toBe(8);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('commits only once work handed to finishBeforeCommit has finished, and rolls back when that work fails', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const events: string[] = [];
+      await inWriteTransaction(db.ds, async (qr) => {
+        await qr.manager.getRepository(SequenceSchema).save({ name: 'kept', value: 1 });
+        const slow = new Promise<void>((r) => setTimeout(() => { events.push('finished'); r(); }, 30));
+        expect(finishBeforeCommit(qr, slow)).toBe(true);
+        events.push('work returned');
+      });
+      events.push('committed');
+      expect(events).toEqual(['work returned', 'finished', 'committed']);
+
+      const failing = inWriteTransaction(db.ds, async (qr) => {
+        await qr.manager.getRepository(SequenceSchema).save({ name: 'dropped', value: 1 });
+        finishBeforeCommit(qr, new Promise((_, reject) => setTimeout(() => reject(new Error('fsync failed')), 10)));
+      });
+      await expect(failing).rejects.toThrow('fsync failed');
+      expect((await db.ds.getRepository(SequenceSchema).find()).map((r) => r.name)).toEqual(['kept']);
+      expect(finishBeforeCommit(db.ds.createQueryRunner(), Promise.resolve())).toBe(false);
     } finally {
       await db.close();
     }

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { inject } from 'vitest';
 import { openDatabase } from '../../storage/data-source.ts';
 
 /** Every database the storage must work on. Use as `describe.each(DATABASES)('%s', (kind) => { … })`. */
@@ -28,8 +26,16 @@ function urlFor(adminUrl: string, name: string): string {
   return url.toString();
 }
 
+/**
+ * The test PostgreSQL server's admin URL, from vitest's global setup. Imported on first use: SQLite-only
+ * users of this module (the benchmark's peak-RSS child process) must not load vitest or pg, which the
+ * real `ra-desk mail sync` process never has in memory.
+ */
+const pgAdminUrl = async (): Promise<string> => (await import('vitest')).inject('pgUrl');
+
 async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('pgUrl') });
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: await pgAdminUrl() });
   await client.connect();
   try {
     await client.query(sql);
@@ -62,7 +68,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     }
     dbName = `ra_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`CREATE DATABASE "${dbName}"`);
-    const databaseUrl = urlFor(inject('pgUrl'), dbName);
+    const databaseUrl = urlFor(await pgAdminUrl(), dbName);
     ds = await openDatabase({ dataDir, databaseUrl });
     return { ds, dataDir, databaseUrl, close };
   } catch (e) {

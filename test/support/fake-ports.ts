@@ -21,6 +21,7 @@ import { assertAuditSafe } from '../../domain/audit/audit-event.ts';
 import { chainHash, encodeEvidence, GENESIS_HASH } from '../../domain/audit/chain.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import { ok, refuse } from '../../domain/shared/result.ts';
+import type { ProcessingRestriction, ProcessingRestrictions } from '../../domain/ports/processing-restrictions.ts';
 
 /**
  * In-memory fakes of the domain's own ports, for domain unit tests only (STYLE.md §11): the storage
@@ -616,9 +617,17 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     },
   };
 
+  const restrictedIds = new Map<string, ProcessingRestriction>();
+  const restrictions: ProcessingRestrictions = {
+    isRestricted: async (id) => restrictedIds.has(id),
+    find: async (id) => restrictedIds.get(id) ?? null,
+    async restrict(r) { if (restrictedIds.has(r.personId)) return false; restrictedIds.set(r.personId, r); return true; },
+    lift: async (id) => restrictedIds.delete(id),
+  };
+
   const { settings, now: _now, ...portOverrides } = overrides;
   const ports: DeskPorts = {
-    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates,
+    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates, restrictions,
     ...portOverrides,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   };

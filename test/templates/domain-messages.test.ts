@@ -131,6 +131,12 @@ const APPLY_REFUSALS: Record<ApplicationCode, () => Promise<Refusal>> = {
   'APPLY.BAD_USE': () => apply({ uses: ['code_signing'] }),
   'APPLY.USE_NOT_FOR_TYPE': () => apply({ certificateType: 'individual', uses: ['signature', 'ssl_server'] }),
   'APPLY.EMAIL_MISSING': () => apply({ email: '' }),
+  'APPLY.RESTRICTED': async () => {
+    const desk = createFakeDesk();
+    const siti = desk.state.seedPerson(PEOPLE.siti);
+    await desk.ports.restrictions.restrict({ personId: siti.personId, restrictedAt: '2026-01-01T00:00:00.000Z', restrictedBy: 'system' }, {} as never);
+    return refusal(await submitApplication(desk.ports, application({})));
+  },
 };
 
 // --------------------------------------------------------------------------------------- officers

@@ -179,6 +179,16 @@ const SAMPLES: readonly Sample[] = [
     title: 'annual report to the Pasal 23(4) addressees', template: 'annual-report', tag: null,
     model: { year: '2026', html: '<!DOCTYPE html>\n<html lang="id"><body><h1>Laporan 2026</h1></body></html>\n', csv: 'permohonan_per_bulan\r\ntahun,bulan\r\n2026,1\r\n' },
   },
+  {
+    title: 'breach notice (Pasal 46 UU 27/2022)', template: 'breach-notice', tag: null,
+    model: {
+      name: 'Siti Aminah', reference: 'TK-2026-000050',
+      what: 'Nama, NIP, alamat e-mail dinas, dan pindaian e-KTP yang Bapak/Ibu lampirkan pada permohonan OP-2026-000123.',
+      when: 'Antara 20 November 2026 pukul 22.00 WIB dan 21 November 2026 pukul 06.00 WIB.',
+      how: 'Salinan cadangan server OP tersimpan tanpa kata sandi pada folder bersama yang dapat dibuka pegawai lain.',
+      remedy: 'Folder telah ditutup dan salinan dihapus pada 21 November 2026; kunci induk arsip telah diganti.\nWaspadai pesan yang mengatasnamakan OP; laporkan bila e-KTP Bapak/Ibu disalahgunakan.',
+    },
+  },
   { title: 'expiry reminder, 14 days', template: 'reminder-expiry', tag: null, model: { certificateId: 'c0ffee00-0000-4000-8000-000000000001', serial: '4F1A9C2B7D', notAfter: '2026-12-09T02:00:00.000Z', daysBefore: 14, daysLeft: 14, expiry: '9 Desember 2026', asOf: '2026-11-25T02:00:00.000Z', name: 'Siti Aminah' } },
 ];
 

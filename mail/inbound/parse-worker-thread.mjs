@@ -1,0 +1,33 @@
+// The thread side of parse-worker.ts: mailparser on messages posted to it. Plain JavaScript because a
+// worker thread does not inherit the TypeScript loader (tsx's hooks, vitest's transform) of its parent.
+import { Readable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import { simpleParser } from 'mailparser';
+
+const PIECE = 64 * 1024;
+
+function* piecesOf(bytes) {
+  for (let i = 0; i < bytes.length; i += PIECE) yield bytes.subarray(i, i + PIECE);
+}
+
+/** A buffer that owns its whole memory can be moved to the parent instead of copied. */
+const ownsMemory = (b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+
+parentPort.on('message', async ({ id, raw }) => {
+  try {
+    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const p = await simpleParser(Readable.from(piecesOf(bytes)), workerData.options);
+    const attachments = p.attachments.map((a) => ({
+      filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content,
+    }));
+    const transfer = [...new Set(attachments.map((a) => a.content).filter(ownsMemory).map((c) => c.buffer))];
+    const parts = {
+      headerLines: p.headerLines, messageId: p.messageId, from: p.from, subject: p.subject, text: p.text,
+      inReplyTo: p.inReplyTo, references: p.references, attachments,
+    };
+    parentPort.postMessage({ id, parts }, transfer);
+  } catch {
+    // mailparser refused the message: the parent quarantines it as malformed.
+    parentPort.postMessage({ id, parts: null });
+  }
+});

@@ -4,6 +4,7 @@ import { sequentialize } from '@grammyjs/runner';
 import type { BotContext } from './context.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { deskContext } from './middleware/desk-context.ts';
+import { tolerateStaleCallbackAnswers } from './middleware/stale-callback.ts';
 import { start } from './features/start.ts';
 import { secretsGuard } from './features/secrets-guard.ts';
 import { apply } from './features/apply.ts';
@@ -21,6 +22,7 @@ import { oversight } from './features/oversight.ts';
 import { needs } from './features/needs.ts';
 import { officerBsre } from './features/officer-bsre.ts';
 import { report } from './features/report.ts';
+import { uploadLimit } from './features/abuse-limits.ts';
 
 export interface BotOptions {
   readonly token: string;
@@ -37,6 +39,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(o.token, { client: { apiRoot: o.apiRoot } });
   // 429s wait `retry_after` and try again instead of failing the handler.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.api.config.use(tolerateStaleCallbackAnswers);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(deskContext(deps));
   const guarded = bot.errorBoundary(async (err: BotError<BotContext>) => {
@@ -45,7 +48,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
   });
   // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard;
   // the guard runs before /start, so a NIK typed where the NIP is asked is deleted too.
-  guarded.use(allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, oversight, needs, manager, unhandled);
+  guarded.use(uploadLimit, allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, oversight, needs, manager, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

@@ -1,5 +1,7 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import type { LimitRules } from '../domain/limits/token-bucket.ts';
+import { DEFAULT_LIMIT_RULES } from '../domain/use-cases/take-allowance.ts';
 import type { OversightSettings } from '../domain/oversight/oversight-settings.ts';
 import { parseOfficeHours } from '../domain/help/office-hours.ts';
 
@@ -26,6 +28,11 @@ const positiveInt = (name: string, max: number) =>
   z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
     .refine((n) => n >= 1 && n <= max, `${name} must be between 1 and ${max}`);
 
+/** 0 turns a limit off. */
+const perHour = (name: string) =>
+  z.string().regex(/^\d+$/, `${name} must be a whole number of actions per hour (0 turns the limit off)`).transform(Number)
+    .refine((n) => n <= 100_000, `${name} must be at most 100000 (0 turns the limit off)`);
+
 const schema = z.object({
   RA_DATA_DIR: z.string().min(1).default('./data'),
   RA_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/.+/, 'RA_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)').optional(),
@@ -46,6 +53,7 @@ const schema = z.object({
   RA_MAIL_QUARANTINE_FOLDER: z.string().min(1).default('RA/Quarantine'),
   RA_MAIL_RETAIN_DAYS: positiveInt('RA_MAIL_RETAIN_DAYS', 3650).default(30),
   RA_MAIL_POLL_SECONDS: positiveInt('RA_MAIL_POLL_SECONDS', 86400).default(60),
+  RA_OUTBOX_LEASE_SECONDS: positiveInt('RA_OUTBOX_LEASE_SECONDS', 86400).default(300),
   RA_TELEGRAM_TOKEN: z.string().regex(/^\d{5,15}:[A-Za-z0-9_-]{20,}$/, 'RA_TELEGRAM_TOKEN must be the token BotFather gave, like 123456789:AA…').optional(),
   RA_TELEGRAM_WEBHOOK_URL: z.string().regex(/^https:\/\/[^/]+\/.+/, 'RA_TELEGRAM_WEBHOOK_URL must be the public https URL Telegram posts to, with a path, e.g. https://ra.pontianak.go.id/telegram').optional(),
   RA_TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'RA_TELEGRAM_WEBHOOK_SECRET must be 16-256 letters, digits, _ or -').optional(),
@@ -60,6 +68,9 @@ const schema = z.object({
   RA_REPORT_RECIPIENTS: z.string().default('').transform(csv)
     .refine((list) => list.every((e) => /^[^\s@<>,]+@[^\s@<>,]+\.[a-z]{2,63}$/.test(e)), 'RA_REPORT_RECIPIENTS must be e-mail addresses separated by commas'),
   RA_RETENTION_YEARS: positiveInt('RA_RETENTION_YEARS', 100).default(2),
+  RA_LIMIT_REQUESTS_PER_HOUR: perHour('RA_LIMIT_REQUESTS_PER_HOUR').default(DEFAULT_LIMIT_RULES.request.perHour),
+  RA_LIMIT_OTP_PER_HOUR: perHour('RA_LIMIT_OTP_PER_HOUR').default(DEFAULT_LIMIT_RULES.otp.perHour),
+  RA_LIMIT_UPLOADS_PER_HOUR: perHour('RA_LIMIT_UPLOADS_PER_HOUR').default(DEFAULT_LIMIT_RULES.upload.perHour),
   RA_INCIDENT_RECIPIENTS: z.string().default('').refine((s) => addressees(s) !== null,
     'RA_INCIDENT_RECIPIENTS must be comma-separated addresses, each optionally tagged walikota:, gubernur:, bssn: or bsre:, e.g. walikota:walikota@pontianak.go.id,bsre:kepala@bsre.id'),
   RA_BSRE_SUPPORT_EMAIL: z.string().refine((s) => address.test(s.trim()), 'RA_BSRE_SUPPORT_EMAIL must be one e-mail address, e.g. layanan@bsre.id').optional(),
@@ -102,6 +113,8 @@ export interface Config {
   readonly reportRecipients: readonly string[];
   /** Years after a certificate's end (or a request's) before e-KTP scans and NIKs are destroyed (UU 27/2022). */
   readonly retentionYears: number;
+  /** Abuse limits per sender (e-mail address, Telegram user): new requests, one-time codes, uploads. */
+  readonly limits: LimitRules;
   /** Incident addressees (Pasal 24(1)), BSrE support (Pasal 22(2)), help-ticket SLA in office hours. */
   readonly oversight: OversightSettings;
 }
@@ -115,6 +128,8 @@ export interface MailConfig {
   readonly quarantineFolder: string;
   readonly retainDays: number;
   readonly pollSeconds: number;
+  /** How long a mail a sender claimed is left alone before another may send it (the first one died). */
+  readonly leaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -149,7 +164,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     mail: {
       imapUrl: c.RA_IMAP_URL, smtpUrl: c.RA_SMTP_URL, from: c.RA_MAIL_FROM.trim(), authservId: c.RA_MAIL_AUTHSERV_ID ?? null,
       processedFolder: c.RA_MAIL_PROCESSED_FOLDER, quarantineFolder: c.RA_MAIL_QUARANTINE_FOLDER,
-      retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS,
+      retainDays: c.RA_MAIL_RETAIN_DAYS, pollSeconds: c.RA_MAIL_POLL_SECONDS, leaseSeconds: c.RA_OUTBOX_LEASE_SECONDS,
     },
     telegram: {
       token: c.RA_TELEGRAM_TOKEN, apiRoot: c.RA_TELEGRAM_API_ROOT.replace(/\/+$/, ''),
@@ -170,6 +185,9 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
         timeZone: c.RA_TIMEZONE, ...parseOfficeHours(c.RA_OFFICE_HOURS)!,
         days: [...new Set(c.RA_OFFICE_DAYS.split(',').map((d) => Number(d.trim())))].sort(),
       },
+    },
+    limits: {
+      request: { perHour: c.RA_LIMIT_REQUESTS_PER_HOUR }, otp: { perHour: c.RA_LIMIT_OTP_PER_HOUR }, upload: { perHour: c.RA_LIMIT_UPLOADS_PER_HOUR },
     },
   };
 }

@@ -28,7 +28,7 @@ export async function drainOutboxOf(app: App): Promise<DrainReport | null> {
     // everything due (a retried row waits for its backoff and stops the loop).
     for (let pass = 0; pass < 1000; pass++) {
       const r = await drainMailOutbox({
-        ds: app.ds, t, transport, from: app.config.mail.from, now: () => app.ports.clock.now(),
+        ds: app.ds, t, transport, from: app.config.mail.from, now: () => app.ports.clock.now(), leaseMs: app.config.mail.leaseSeconds * 1000,
         onSent: (row) => recordMailDelivery(app.ports, row),
         prepareModel: (row, model) => withCertificateFile(app.ports, row, model),
       });

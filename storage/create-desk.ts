@@ -12,6 +12,8 @@ import { createOutboxNotifier } from './repositories/outbox-notifier.ts';
 import { createTelegramBindings } from './repositories/telegram-bindings.ts';
 import { createCertificateRegister } from './repositories/certificate-register.ts';
 import { createProcessingRestrictions } from './repositories/processing-restrictions.ts';
+import { createRateLimiter } from './repositories/rate-limiter.ts';
+import { DEFAULT_LIMIT_RULES } from '../domain/use-cases/take-allowance.ts';
 import { createHmac, randomInt } from 'node:crypto';
 import type { DeskPorts, DeskSettings } from '../domain/use-cases/desk-ports.ts';
 import type { Clock } from '../domain/ports/clock.ts';
@@ -51,6 +53,7 @@ export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
     telegramBindings: createTelegramBindings(o.ds),
     certificates: createCertificateRegister(o.ds),
     restrictions: createProcessingRestrictions(o.ds),
+    limits: createRateLimiter(o.ds, { lookupKey: o.keys.lookupKey, rules: o.settings.limits ?? DEFAULT_LIMIT_RULES, now }),
     codes: {
       generate: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
       hash: (telegramId, code) => createHmac('sha256', o.keys.lookupKey).update(`otp|${telegramId}|${code}`).digest('hex'),

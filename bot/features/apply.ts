@@ -4,6 +4,7 @@ import { parseNik, maskNik } from '../../domain/identity/nik.ts';
 import { checkFileType } from '../../domain/documents/file-type.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
 import { allowedUses, defaultUses, isCertificateType, isCertificateUse, type CertificateType } from '../../domain/certificates/certificate.ts';
+import { allowed } from './abuse-limits.ts';
 
 /** The order the bot asks for the files of Pasal 15(2)a, b, d. */
 const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendation', 'ktp_scan'];
@@ -107,6 +108,8 @@ apply.on(['message:document', 'message:photo'], async (ctx, next) => {
 async function submit(ctx: BotContext, certificateType: string, uses: readonly string[], nikSealed: string, docs: readonly UploadedDoc[]): Promise<void> {
   const person = await ctx.desk.ports.roster.findByPersonId(ctx.binding!.personId);
   if (!person) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
+  // Refused: the conversation stays at its last step, so sending the last file again later submits.
+  if (!(await allowed(ctx, 'request'))) return;
   const documents = [];
   for (const d of docs) {
     const f = await ctx.api.getFile(d.fileId);

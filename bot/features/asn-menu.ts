@@ -4,6 +4,7 @@ import { InlineKeyboard } from 'grammy';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
 import { INCIDENT_CATEGORIES, isIncidentCategory } from '../../domain/incident/incident-category.ts';
 import { isCaseId } from '../../domain/requests/case-id.ts';
+import { allowed } from './abuse-limits.ts';
 
 /** Status, guide, help tickets, complaints and incident reports from the ASN menu. */
 export const asnMenu = new Composer<BotContext>();
@@ -82,6 +83,7 @@ async function ownRequests(ctx: BotContext) {
 asnMenu.on('message:text', async (ctx, next) => {
   const c = ctx.conversation;
   if (c.step !== 'help_text') return next();
+  if (!(await allowed(ctx, 'request'))) return;
   const person = ctx.binding ? await ctx.desk.ports.roster.findByPersonId(ctx.binding.personId) : null;
   const r = await openTicket(ctx.desk.ports, {
     kind: c.kind, channel: 'telegram', email: person?.email ?? '', subject: ctx.message.text,

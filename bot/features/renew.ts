@@ -5,6 +5,7 @@ import { requestRenewal } from '../../domain/use-cases/request-renewal.ts';
 import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
 import type { CheckResult } from '../../domain/requests/case-record.ts';
 import { downloadAll, receiveDocument } from './receive-document.ts';
+import { allowed } from './abuse-limits.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendation', 'ktp_scan'];
@@ -32,6 +33,7 @@ renew.callbackQuery(/^renew:(.+)$/, async (ctx) => {
   await ctx.answerCallbackQuery().catch(() => undefined);
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const certificateId = ctx.match[1]!;
+  if (!(await allowed(ctx, 'request'))) return;
   const r = await requestRenewal(ctx.desk.ports, {
     channel: 'telegram', personId: ctx.binding.personId, certificateId: UUID.test(certificateId) ? certificateId : '-',
     telegramChatId: String(ctx.chat!.id), acknowledge: false,

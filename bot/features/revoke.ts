@@ -3,6 +3,7 @@ import type { BotContext, EvidenceDoc } from '../context.ts';
 import { requestRevocation } from '../../domain/use-cases/request-revocation.ts';
 import { isRevocationGround, needsLossEvidence, REVOCATION_GROUNDS } from '../../domain/revocation/revocation-grounds.ts';
 import { downloadAll, receiveDocument } from './receive-document.ts';
+import { allowed } from './abuse-limits.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EVIDENCE_ORDER: readonly EvidenceDoc['kind'][] = ['police_report', 'owner_statement'];
@@ -85,6 +86,7 @@ revoke.on(['message:document', 'message:photo'], async (ctx, next) => {
 });
 
 async function submit(ctx: BotContext, certificateId: string, ground: string, note: string, docs: readonly EvidenceDoc[]): Promise<void> {
+  if (!(await allowed(ctx, 'request'))) return;
   const r = await requestRevocation(ctx.desk.ports, {
     channel: 'telegram', personId: ctx.binding!.personId, certificateId: UUID.test(certificateId) ? certificateId : '-', ground, note,
     documents: await downloadAll(ctx, docs), telegramChatId: String(ctx.chat!.id), acknowledge: false,

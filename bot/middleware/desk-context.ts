@@ -7,20 +7,51 @@ import { inWriteTransaction } from '../../storage/data-source.ts';
 
 /**
  * Runs first for every update: drops an update id already handled (Telegram redelivers after a crash or
- * a lost confirmation), loads who the sender is — by numeric id only, never a username — and the chat's
- * conversation state, and saves that state after the features ran.
+ * a lost confirmation) and tells the sender when the desk died in the middle of theirs, loads who the
+ * sender is — by numeric id only, never a username — and the chat's conversation state, and saves that
+ * state after the features ran, in the same write that marks the update finished.
  */
 export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
+  /** Updates this process is handling right now: a duplicate delivery of one of them is simply dropped. */
+  const inFlight = new Set<string>();
   return async (ctx, next) => {
+    const updateId = String(ctx.update.update_id);
+    if (inFlight.has(updateId)) return;
+    const repo = () => deps.ds.getRepository(BotUpdateSchema);
     try {
-      // The primary key is the claim: a second delivery of the same update id fails here and is dropped.
+      // The primary key is the claim, taken before any work: an update is never worked on twice. It is
+      // marked finished afterwards; a claim still unfinished when the update comes again means the
+      // process died in the middle of it (Telegram redelivers what was not confirmed).
       // Every write goes through a write transaction: on SQLite the connection is shared with other handlers.
       await inWriteTransaction(deps.ds, (qr) => qr.manager.getRepository(BotUpdateSchema)
-        .insert({ updateId: String(ctx.update.update_id), handledAt: deps.ports.clock.now().toISOString() }));
+        .insert({ updateId, handledAt: STARTED, chatId: ctx.chat ? String(ctx.chat.id) : null }));
     } catch {
+      const row = await repo().findOneBy({ updateId }).catch(() => null);
+      if (row?.handledAt !== STARTED) return;
+      // Interrupted by a crash: its work may be half done, so it is not run again (no second request);
+      // the sender is told, once, to send it again instead of waiting for an answer that never comes.
+      const marked = await inWriteTransaction(deps.ds, (qr) => qr.manager.getRepository(BotUpdateSchema)
+        .update({ updateId, handledAt: STARTED }, { handledAt: deps.ports.clock.now().toISOString() }));
+      if ((marked.affected ?? 0) === 1 && ctx.chat) await ctx.api.sendMessage(ctx.chat.id, deps.t.message('BOT.INTERRUPTED')).catch(() => undefined);
       return;
     }
+    inFlight.add(updateId);
+    let session: { chatId: string; state: string } | null = null;
+    try {
+      session = await handle(ctx, next);
+    } finally {
+      inFlight.delete(updateId);
+      // One write for both: the chat's new state and the update marked finished.
+      const at = deps.ports.clock.now().toISOString();
+      await inWriteTransaction(deps.ds, async (qr) => {
+        if (session) await qr.manager.getRepository(BotSessionSchema).upsert({ chatId: session.chatId, state: session.state, updatedAt: at }, ['chatId']);
+        await qr.manager.getRepository(BotUpdateSchema).update({ updateId }, { handledAt: at });
+      });
+    }
+  };
 
+  /** Runs the features; returns the chat's conversation state to save when it changed. */
+  async function handle(ctx: Parameters<MiddlewareFn<BotContext>>[0], next: () => Promise<void>): Promise<{ chatId: string; state: string } | null> {
     Object.assign(ctx, { desk: deps, binding: null, officer: null, conversation: { step: 'idle' } as ChatStep });
     ctx.say = (code, params) => deps.t.message(code, params);
     const fromId = ctx.from?.id === undefined ? null : String(ctx.from.id);
@@ -38,10 +69,10 @@ export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
     const before = JSON.stringify(ctx.conversation);
     await next();
     const after = JSON.stringify(ctx.conversation);
-    if (chatId && after !== before) {
-      // One INSERT … ON CONFLICT: typeorm's save() would SELECT the row first (126 → 45 µs CPU per save here).
-      await inWriteTransaction(deps.ds, (qr) => qr.manager.getRepository(BotSessionSchema)
-        .upsert({ chatId, state: after, updatedAt: deps.ports.clock.now().toISOString() }, ['chatId']));
-    }
-  };
+    // One INSERT … ON CONFLICT when it changed: typeorm's save() would SELECT the row first.
+    return chatId && after !== before ? { chatId, state: after } : null;
+  }
 }
+
+/** `handled_at` of a claimed update whose work has not finished. */
+export const STARTED = 'started';

@@ -8,6 +8,7 @@ import { createBotFor } from '../../bot/bot-app.ts';
 import { startPolling } from '../../bot/run-bot.ts';
 import { startWebhookServer } from '../../bot/run-webhook.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
+import { recoverInterruptedUpdates } from '../../bot/recover-interrupted.ts';
 import { createTemplates } from '../../templates/catalog.ts';
 import { scheduleReminders } from './reminders.ts';
 import { scheduleOversight } from './oversight.ts';
@@ -74,6 +75,8 @@ export async function runServe(ctx: CommandContext): Promise<number> {
       ca: await app.ca(), verifier,
     }).bot
     : null;
+  // Updates a killed run left half done are answered first: send again (bot/recover-interrupted.ts).
+  if (bot) await recoverInterruptedUpdates(app.ds, bot.api, io.t, () => app.ports.clock.now());
   const webhook = config.telegram.webhook;
   const hook = bot && webhook
     ? await startWebhookServer(bot, { host: '127.0.0.1', port: webhook.port, secretToken: webhook.secret, path: new URL(webhook.url).pathname })

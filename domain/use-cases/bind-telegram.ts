@@ -4,9 +4,10 @@ import { parseNip } from '../identity/nip.ts';
 import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { isSixDigitCode, OTP_MAX_ATTEMPTS, OTP_MAX_PER_HOUR, OTP_TTL_MS } from '../telegram/binding.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { limitSubject, takeAllowance, type LimitCode } from './take-allowance.ts';
 
-export type StartBindingCode = 'BIND.BAD_IDENTIFIER' | 'BIND.NOT_FOUND' | 'BIND.RATE_LIMITED';
-export type ConfirmBindingCode = 'BIND.NO_CHALLENGE' | 'BIND.EXPIRED' | 'BIND.TOO_MANY_ATTEMPTS' | 'BIND.WRONG_CODE' | 'BIND.BAD_CODE';
+export type StartBindingCode = 'BIND.BAD_IDENTIFIER' | 'BIND.NOT_FOUND' | 'BIND.RATE_LIMITED' | LimitCode;
+export type ConfirmBindingCode = 'BIND.NO_CHALLENGE' | 'BIND.EXPIRED' | 'BIND.TOO_MANY_ATTEMPTS' | 'BIND.WRONG_CODE' | 'BIND.BAD_CODE' | LimitCode;
 
 /** `s***i@pontianak.go.id`: enough for the person to recognise their address, not enough to harvest it. */
 export const maskEmail = (email: string): string => {
@@ -23,6 +24,10 @@ export async function startBinding(p: DeskPorts, input: { telegramId: string; id
   const nip = parseNip(text);
   const email = text.includes('@') ? normaliseEmail(text) : null;
   if (!nip.ok && !email) return refuse('BIND.BAD_IDENTIFIER');
+  // Abuse limit per Telegram user on top of the 3 codes an hour: every lookup counts, found or not, so
+  // the roster cannot be probed by trying addresses (a typo that is no NIP or address does not count).
+  const allowance = await p.uow.run((tx) => takeAllowance(p, 'otp', limitSubject('telegram', input.telegramId), tx));
+  if (!allowance.ok) return allowance;
   const person = nip.ok ? await p.roster.findByNip(nip.value.value) : await p.roster.findByEmail(email!);
   const now = p.clock.now();
   if (!person || !person.active) {
@@ -52,6 +57,9 @@ export async function confirmBinding(p: DeskPorts, input: { telegramId: string; 
   const now = p.clock.now();
   const subject = `telegram:${input.telegramId}`;
   return p.uow.run(async (tx) => {
+    // Abuse limit across challenges (each allows 5 tries); refused, the try is not counted or audited.
+    const allowance = await takeAllowance(p, 'otp', limitSubject('telegram', input.telegramId), tx);
+    if (!allowance.ok) return allowance;
     const challenge = await p.telegramBindings.latestChallenge(input.telegramId, tx);
     const fail = async (code: ConfirmBindingCode, params: Record<string, number> = {}) => {
       await p.audit.append({ actor: SYSTEM_ACTOR, action: 'telegram.bind_confirm', subject, outcome: `refused:${code}` }, tx);

@@ -10,6 +10,8 @@ import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.
 import type { CertificateRegister } from '../ports/certificates.ts';
 import type { OversightSettings } from '../oversight/oversight-settings.ts';
 import type { ProcessingRestrictions } from '../ports/processing-restrictions.ts';
+import type { RateLimiter } from '../ports/rate-limits.ts';
+import type { LimitRules } from '../limits/token-bucket.ts';
 
 /** Policy values the use cases need, taken from configuration by the composition root. */
 export interface DeskSettings {
@@ -17,6 +19,8 @@ export interface DeskSettings {
   readonly maxFileBytes: number;
   /** Incidents, help-ticket SLA and complaint forwarding; `DEFAULT_OVERSIGHT` when absent (nothing to report to). */
   readonly oversight?: OversightSettings;
+  /** Abuse limits per sender; DEFAULT_LIMIT_RULES (take-allowance.ts) when absent. */
+  readonly limits?: LimitRules;
 }
 
 /** Everything a use case may touch. Both channels (bot, mail) and the CLI pass the same bag. */
@@ -36,5 +40,6 @@ export interface DeskPorts {
   readonly certificates: CertificateRegister;
   /** Data subjects who restricted processing (UU 27/2022 Pasal 11, 41). */
   readonly restrictions: ProcessingRestrictions;
+  readonly limits: RateLimiter;
   readonly settings: DeskSettings;
 }

@@ -8,6 +8,7 @@ import { isTicketKind } from '../../domain/requests/case-kind.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
 import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
+import { limitSubject, takeAllowance } from '../../domain/use-cases/take-allowance.ts';
 import { acceptAgreement } from '../../domain/use-cases/accept-agreement.ts';
 import { supplementRevocation } from '../../domain/use-cases/supplement-revocation.ts';
 import { handleCertificateRequest } from './certificate-requests.ts';
@@ -155,6 +156,17 @@ export async function handleInbound(
       await audit('mail.attach', existing.id, existing.status);
       return { outcome: 'supplement', caseId: existing.id, reason: 'attached', folder: 'processed' };
     }
+  }
+
+  // A new request or ticket takes a token from the sender's bucket; refused, nothing is opened or stored
+  // and one notice per window answers a flood (the outbox dedupe key), so it never becomes backscatter.
+  const allowance = await takeAllowance(ports, 'request', limitSubject('mail', sender), tx);
+  if (!allowance.ok) {
+    await ports.notifier.enqueue({
+      dedupeKey: `rate-limited:${hashOf(sender)}:${allowance.params['window']}`, channel: 'email', recipient: sender, template: 'rate-limited',
+      model: { minutes: allowance.params['minutes'] }, ...(replyTo ? { replyTo } : {}),
+    }, tx);
+    return { outcome: 'refused', caseId: null, reason: 'rate_limited', folder: 'processed' };
   }
 
   if (isNeedsInventoryMail(msg.subject)) return handleNeedsMail(ports, manager, tx, msg, sender, replyTo);

@@ -87,6 +87,10 @@ interface ThreadNotApplicantView {
   readonly requestId: string;
 }
 
+interface RateLimitedView {
+  readonly minutes: number;
+}
+
 interface SubscriberAgreementView extends Addressed {
   readonly requestId: string;
   readonly agreement: string;
@@ -476,6 +480,8 @@ const BUILDERS = {
     if (!officialDomains.every((d) => DOMAIN.test(d))) m.fail('officialDomains', 'domain names such as pontianak.go.id');
     return { subject: {}, view: { fromDomain, hasFromDomain: fromDomain !== '', officialDomains } };
   },
+  /** Abuse limit: at most one per sender and refill interval, so a flood is not answered with a flood. */
+  'rate-limited': (_t, m): Built<RateLimitedView> => ({ subject: {}, view: { minutes: m.wholeNumber('minutes', 1) } }),
   /** Pasal 16(4). Goes to someone who is not the applicant, so it shows nothing of the request but its number. */
   'thread-not-applicant': (_t, m): Built<ThreadNotApplicantView> => {
     const requestId = m.caseId('requestId', 'OP');

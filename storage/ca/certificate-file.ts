@@ -60,6 +60,25 @@ function fromDer(der: Uint8Array): x509.X509Certificate[] {
 }
 
 /**
+ * Reads every lazily decoded part now, inside the caller's try. @peculiar/x509 decodes extensions on first
+ * use and, when one is broken (an empty subjectAltName value), throws once and then answers "no
+ * extensions" on every later read: a CA certificate would pass for an end-entity one. Such a file is
+ * refused as a whole instead, as is one whose names cannot be written back (both found by
+ * test/fuzz/der.fuzz.test.ts; the inputs are in test/fixtures/fuzz/).
+ */
+function decodedFully(cert: x509.X509Certificate): x509.X509Certificate {
+  void cert.extensions;
+  // Names are compared as DER when chains are built; an attribute the library reads but cannot write
+  // back (a UTCTime where a string belongs) would throw there, deep in an import.
+  void cert.subjectName.toArrayBuffer();
+  void cert.issuerName.toArrayBuffer();
+  void cert.serialNumber;
+  void cert.notBefore;
+  void cert.notAfter;
+  return cert;
+}
+
+/**
  * Every certificate in the file, in file order. PEM blocks of other kinds (a private key pasted by
  * mistake, a CRL) are skipped, never echoed.
  */
@@ -77,14 +96,19 @@ export function parseCertificates(bytes: Uint8Array): Result<x509.X509Certificat
         else if (PKCS7_LABELS.has(block.type)) certs.push(...new x509.X509Certificates(bufferOf(block.rawData)));
       }
     }
-    return certs.length > 0 ? ok(certs) : refuse('CERTFILE.EMPTY');
+    return certs.length > 0 ? ok(certs.map(decodedFully)) : refuse('CERTFILE.EMPTY');
   } catch {
     return refuse('CERTFILE.MALFORMED');
   }
 }
 
-const sameName = (a: x509.Name, b: x509.Name): boolean =>
-  Buffer.from(a.toArrayBuffer()).equals(Buffer.from(b.toArrayBuffer()));
+const sameName = (a: x509.Name, b: x509.Name): boolean => {
+  try {
+    return Buffer.from(a.toArrayBuffer()).equals(Buffer.from(b.toArrayBuffer()));
+  } catch {
+    return false; // a name that cannot be encoded matches nothing (parseCertificates refuses such files)
+  }
+};
 
 export function isCaCertificate(cert: x509.X509Certificate): boolean {
   const bc = cert.getExtension<x509.BasicConstraintsExtension>(OID_BASIC_CONSTRAINTS);

@@ -190,7 +190,9 @@ export interface BindingChallengeRow {
 
 export interface BotUpdateRow {
   updateId: string;
+  /** `started` while the update is being worked on, then the time it finished. */
   handledAt: string;
+  chatId: string | null;
 }
 
 export interface BotSessionRow {

@@ -211,7 +211,7 @@ export const BindingChallengeSchema = new EntitySchema<BindingChallengeRow>({
 
 export const BotUpdateSchema = new EntitySchema<BotUpdateRow>({
   name: 'BotUpdate', tableName: 'bot_updates',
-  columns: { updateId: { ...text, primary: true, name: 'update_id' }, handledAt: { ...text, name: 'handled_at' } },
+  columns: { updateId: { ...text, primary: true, name: 'update_id' }, handledAt: { ...text, name: 'handled_at' }, chatId: { ...text, name: 'chat_id', nullable: true } },
 });
 
 export const BotSessionSchema = new EntitySchema<BotSessionRow>({

@@ -22,6 +22,7 @@ import { chainHash, encodeEvidence, GENESIS_HASH } from '../../domain/audit/chai
 import { RaError } from '../../domain/shared/ra-error.ts';
 import { ok, refuse } from '../../domain/shared/result.ts';
 import type { ProcessingRestriction, ProcessingRestrictions } from '../../domain/ports/processing-restrictions.ts';
+import type { RateLimiter } from '../../domain/ports/rate-limits.ts';
 
 /**
  * In-memory fakes of the domain's own ports, for domain unit tests only (STYLE.md §11): the storage
@@ -625,9 +626,11 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
     lift: async (id) => restrictedIds.delete(id),
   };
 
+  // Unlimited unless a test passes its own limiter: the domain tests are about other rules.
+  const limits: RateLimiter = { take: async () => ({ allowed: true, bucket: { tokens: 1, at: clock.now().toISOString() } }) };
   const { settings, now: _now, ...portOverrides } = overrides;
   const ports: DeskPorts = {
-    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates, restrictions,
+    uow, cases, roster, officers, permits, hasher: fakeHasher, vault, audit, notifier, clock, telegramBindings, codes, certificates, restrictions, limits,
     ...portOverrides,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   };

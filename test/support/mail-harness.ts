@@ -28,7 +28,7 @@ export interface MailHarness {
 export function mailConfig(imapUrl: string, smtpUrl?: string): MailConfig {
   return {
     imapUrl, smtpUrl, from: 'Otoritas Pendaftaran Kota Pontianak <ra@pontianak.go.id>', authservId: AUTHSERV,
-    processedFolder: 'RA/Processed', quarantineFolder: 'RA/Quarantine', retainDays: 30, pollSeconds: 60,
+    processedFolder: 'RA/Processed', quarantineFolder: 'RA/Quarantine', retainDays: 30, pollSeconds: 60, leaseSeconds: 300,
   };
 }
 

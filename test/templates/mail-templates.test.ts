@@ -99,6 +99,7 @@ const SAMPLES: readonly Sample[] = [
     model: { fromDomain: 'gmail.com', officialDomains: ['pontianak.go.id', 'diskominfo.pontianak.go.id'] },
   },
   { title: 'sender domain unknown', template: 'not-official-address', tag: null, model: { fromDomain: '', officialDomains: ['pontianak.go.id'] } },
+  { title: 'too many new requests from one address', template: 'rate-limited', tag: null, model: { minutes: 12 } },
   { title: 'a colleague writes on the thread', template: 'thread-not-applicant', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123' } },
   { title: 'incident', template: 'ticket-received', tag: 'TK-2026-000045', model: { ticketId: 'TK-2026-000045', kind: 'incident' } },
   { title: 'help', template: 'ticket-received', tag: 'TK-2026-000046', model: { ticketId: 'TK-2026-000046', kind: 'help', name: 'Budi Santoso' } },

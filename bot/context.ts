@@ -13,7 +13,8 @@ export type ChatStep =
   // `uses` is absent in states saved before the uses step existed: the type's defaults then apply.
   | { readonly step: 'apply_nik'; readonly certificateType: string; readonly uses?: readonly string[] }
   | { readonly step: 'apply_docs'; readonly certificateType: string; readonly uses?: readonly string[]; readonly nikSealed: string; readonly docs: readonly UploadedDoc[] }
-  | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident' }
+  // `category` (an incident, Pasal 24(3)) and `aboutRequestId` (a complaint about its officer, Pasal 9(7)) are chosen by button first.
+  | { readonly step: 'help_text'; readonly kind: 'help' | 'complaint' | 'incident'; readonly category?: string; readonly aboutRequestId?: string }
   | { readonly step: 'reject_reason'; readonly requestId: string; readonly outcome: 'reject' | 'return' }
   | { readonly step: 'answer_ticket'; readonly ticketId: string }
   | { readonly step: 'await_csr'; readonly requestId: string }

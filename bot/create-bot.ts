@@ -18,6 +18,8 @@ import { renew } from './features/renew.ts';
 import { certCheck } from './features/cert-check.ts';
 import { revoke } from './features/revoke.ts';
 import { officerRevocation } from './features/officer-revocation.ts';
+import { oversight } from './features/oversight.ts';
+import { needs } from './features/needs.ts';
 import { officerBsre } from './features/officer-bsre.ts';
 import { report } from './features/report.ts';
 import { uploadLimit } from './features/abuse-limits.ts';
@@ -46,7 +48,7 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
   });
   // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard;
   // the guard runs before /start, so a NIK typed where the NIP is asked is deleted too.
-  guarded.use(uploadLimit, allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, manager, unhandled);
+  guarded.use(uploadLimit, allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, oversight, needs, manager, unhandled);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

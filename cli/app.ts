@@ -45,7 +45,7 @@ export async function openApp(config: Config, options: { clock?: Clock } = {}): 
   }
   const { ports, auditLog } = createStorageDesk({
     ds, dataDir: config.dataDir, keys, clock: options.clock ?? systemClock, messageIdDomain: config.messageIdDomain,
-    settings: { officialDomains: config.officialDomains, maxFileBytes: config.maxFileBytes, limits: config.limits },
+    settings: { officialDomains: config.officialDomains, maxFileBytes: config.maxFileBytes, limits: config.limits, oversight: config.oversight },
   });
   let ca: Promise<CertificateAuthority | null> | undefined;
   const loadCa = async (): Promise<CertificateAuthority | null> => (config.ca === 'sandbox'

@@ -2,6 +2,8 @@ import { resolve, join } from 'node:path';
 import { z } from 'zod';
 import type { LimitRules } from '../domain/limits/token-bucket.ts';
 import { DEFAULT_LIMIT_RULES } from '../domain/use-cases/take-allowance.ts';
+import type { OversightSettings } from '../domain/oversight/oversight-settings.ts';
+import { parseOfficeHours } from '../domain/help/office-hours.ts';
 
 /**
  * All configuration, parsed once (STYLE.md §7). `createConfig(env)` takes any env-like object so tests
@@ -10,6 +12,18 @@ import { DEFAULT_LIMIT_RULES } from '../domain/use-cases/take-allowance.ts';
  */
 const csv = (s: string): string[] => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
 const domainName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const address = /^[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[a-z]{2,63}$/i;
+const ADDRESSEE_ROLES = ['walikota', 'gubernur', 'bssn', 'bsre'];
+/** `walikota:a@x.go.id,gubernur:b@y.go.id,…` (roles optional) → addressees; null when an entry is malformed. */
+const addressees = (s: string): Array<{ role: string | null; address: string }> | null => {
+  const out = s.split(',').map((x) => x.trim()).filter(Boolean).map((entry) => {
+    const m = /^(?:([a-z]+):)?(.+)$/i.exec(entry)!;
+    const role = m[1]?.toLowerCase() ?? null;
+    const mail = m[2]!.trim().toLowerCase();
+    return role !== null && !ADDRESSEE_ROLES.includes(role) ? null : address.test(mail) ? { role, address: mail } : null;
+  });
+  return out.every((x) => x !== null) ? out : null;
+};
 const positiveInt = (name: string, max: number) =>
   z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
     .refine((n) => n >= 1 && n <= max, `${name} must be between 1 and ${max}`);
@@ -57,6 +71,13 @@ const schema = z.object({
   RA_LIMIT_REQUESTS_PER_HOUR: perHour('RA_LIMIT_REQUESTS_PER_HOUR').default(DEFAULT_LIMIT_RULES.request.perHour),
   RA_LIMIT_OTP_PER_HOUR: perHour('RA_LIMIT_OTP_PER_HOUR').default(DEFAULT_LIMIT_RULES.otp.perHour),
   RA_LIMIT_UPLOADS_PER_HOUR: perHour('RA_LIMIT_UPLOADS_PER_HOUR').default(DEFAULT_LIMIT_RULES.upload.perHour),
+  RA_INCIDENT_RECIPIENTS: z.string().default('').refine((s) => addressees(s) !== null,
+    'RA_INCIDENT_RECIPIENTS must be comma-separated addresses, each optionally tagged walikota:, gubernur:, bssn: or bsre:, e.g. walikota:walikota@pontianak.go.id,bsre:kepala@bsre.id'),
+  RA_BSRE_SUPPORT_EMAIL: z.string().refine((s) => address.test(s.trim()), 'RA_BSRE_SUPPORT_EMAIL must be one e-mail address, e.g. layanan@bsre.id').optional(),
+  RA_SLA_FIRST_RESPONSE_HOURS: positiveInt('RA_SLA_FIRST_RESPONSE_HOURS', 400).default(4),
+  RA_SLA_RESOLUTION_HOURS: positiveInt('RA_SLA_RESOLUTION_HOURS', 2000).default(24),
+  RA_OFFICE_HOURS: z.string().default('08:00-16:00').refine((s) => parseOfficeHours(s) !== null, 'RA_OFFICE_HOURS must look like 08:00-16:00 (opening before closing)'),
+  RA_OFFICE_DAYS: z.string().default('1,2,3,4,5').refine((s) => s.split(',').every((d) => /^[1-7]$/.test(d.trim())), 'RA_OFFICE_DAYS must be ISO weekdays 1 (Monday) to 7 (Sunday), comma-separated, e.g. 1,2,3,4,5'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -94,6 +115,8 @@ export interface Config {
   readonly retentionYears: number;
   /** Abuse limits per sender (e-mail address, Telegram user): new requests, one-time codes, uploads. */
   readonly limits: LimitRules;
+  /** Incident addressees (Pasal 24(1)), BSrE support (Pasal 22(2)), help-ticket SLA in office hours. */
+  readonly oversight: OversightSettings;
 }
 
 export interface MailConfig {
@@ -154,6 +177,15 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     bsreStallDays: c.RA_BSRE_STALL_DAYS,
     reportRecipients: c.RA_REPORT_RECIPIENTS,
     retentionYears: c.RA_RETENTION_YEARS,
+    oversight: {
+      incidentRecipients: addressees(c.RA_INCIDENT_RECIPIENTS) ?? [],
+      bsreSupportEmail: c.RA_BSRE_SUPPORT_EMAIL?.trim().toLowerCase() ?? null,
+      firstResponseHours: c.RA_SLA_FIRST_RESPONSE_HOURS, resolutionHours: c.RA_SLA_RESOLUTION_HOURS,
+      officeHours: {
+        timeZone: c.RA_TIMEZONE, ...parseOfficeHours(c.RA_OFFICE_HOURS)!,
+        days: [...new Set(c.RA_OFFICE_DAYS.split(',').map((d) => Number(d.trim())))].sort(),
+      },
+    },
     limits: {
       request: { perHour: c.RA_LIMIT_REQUESTS_PER_HOUR }, otp: { perHour: c.RA_LIMIT_OTP_PER_HOUR }, upload: { perHour: c.RA_LIMIT_UPLOADS_PER_HOUR },
     },

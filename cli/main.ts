@@ -31,6 +31,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: async (ctx) => (await import('./commands/serve.ts')).runServe(ctx),
   reminders: async (ctx) => (await import('./commands/reminders.ts')).runReminders(ctx),
   cert: async (ctx) => (await import('./commands/cert.ts')).runCert(ctx),
+  oversight: async (ctx) => (await import('./commands/oversight.ts')).runOversight(ctx),
   report: async (ctx) => (await import('./commands/report.ts')).runReport(ctx),
   // Personal-data duties (UU 27/2022) and the master-key rotation.
   person: async (ctx) => (await import('./commands/person.ts')).runPerson(ctx),

@@ -8,6 +8,8 @@ import { REQUEST_STATUSES } from '../../domain/requests/request-status.ts';
 import type { DecisionOutcome } from '../../domain/requests/case-record.ts';
 import { forwardApprovedRevocation } from './officer-revocation.ts';
 import { refuseNonOfficer } from './officer-guard.ts';
+import { showTicketCard } from './oversight.ts';
+import { mayRead } from '../../domain/oversight/ticket-visibility.ts';
 import { bsreCard } from './officer-bsre.ts';
 import { CANNED_REASON_CODES } from '../../domain/reports/annual-report.ts';
 
@@ -28,6 +30,9 @@ officer.command('antrian', async (ctx) => {
   const pending = all.filter((c) => c.status === 'pending_review').slice(0, 10);
   const k = new InlineKeyboard();
   for (const c of pending) k.text(`${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
+  // Open tickets too, except complaints this officer may not read (Pasal 9(7)).
+  const tickets = all.filter((c) => isTicketKind(c.kind) && c.status !== 'resolved' && mayRead(ctx.officer!, c)).slice(-10);
+  for (const c of tickets) k.text(`${c.id} · ${ctx.say(`MAIL.KIND.${c.kind}`)} · ${ctx.say(`BOT.STATUS_${c.status}`)}`, `open:${c.id}`).row();
   // bsre-manual: requests waiting at BSrE, whose steps the officers tick off (officer-bsre.ts).
   for (const c of all.filter((x) => x.status === 'submitted_to_ca' && (x.kind === 'issuance' || x.kind === 'renewal')).slice(0, 10)) k.text(`⏳ ${c.id} · ${c.applicant.name}`, `open:${c.id}`).row();
   await ctx.reply(`${ctx.say('BOT.QUEUE_TITLE')}\n${counts}`, { reply_markup: k });
@@ -37,7 +42,8 @@ officer.command('cari', async (ctx) => {
   if (await refuseNonOfficer(ctx, 'officer.search')) return;
   const q = ctx.match.trim();
   const id = findCaseId(q.toUpperCase());
-  const found = id ? [await ctx.desk.ports.cases.get(id)].filter((c) => c !== null) : /^\d{18}$/.test(q) ? await ctx.desk.ports.cases.list({ applicantNip: q, limit: 20 }) : [];
+  const found = (id ? [await ctx.desk.ports.cases.get(id)].filter((c) => c !== null) : /^\d{18}$/.test(q) ? await ctx.desk.ports.cases.list({ applicantNip: q, limit: 20 }) : [])
+    .filter((c) => mayRead(ctx.officer!, c));
   if (found.length === 0) return void (await ctx.reply(ctx.say('BOT.SEARCH_NONE')));
   const k = new InlineKeyboard();
   for (const c of found) k.text(`${c!.id} · ${ctx.say(`BOT.STATUS_${c!.status}`)}`, `open:${c!.id}`).row();
@@ -46,15 +52,11 @@ officer.command('cari', async (ctx) => {
 
 officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'officer.open')) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   const id = ctx.match[1]!;
   const c = isCaseId(id) ? await ctx.desk.ports.cases.get(id) : null;
   if (!c) return void (await ctx.reply(ctx.say('REQUESTS.NOT_FOUND', { id: isCaseId(id) ? id : '?' })));
-  if (isTicketKind(c.kind)) {
-    const k = new InlineKeyboard();
-    if (c.status !== 'resolved') k.text(ctx.say('BOT.BTN_ANSWER'), `ans:${c.id}`);
-    return void (await ctx.reply(ctx.say('BOT.TICKET_CARD', { id: c.id, kind: ctx.say(`MAIL.KIND.${c.kind}`), name: c.applicant.name || '-', status: ctx.say(`BOT.STATUS_${c.status}`), subject: c.details['subject'] ?? '' }), { reply_markup: k }));
-  }
+  if (isTicketKind(c.kind)) return void (await showTicketCard(ctx, c));
   const lines = c.checks.map((k) => `${k.pass ? '✅' : '❌'} ${ctx.say(`MAIL.RULE.${k.rule}`)}${k.pass ? '' : ` — ${ctx.say(k.code, k.params)}`}`);
   const k = new InlineKeyboard();
   if (c.status === 'pending_review') k.text(ctx.say('BOT.BTN_APPROVE'), `dec:approve:${c.id}`).text(ctx.say('BOT.BTN_REJECT'), `dec:reject:${c.id}`).row().text(ctx.say('BOT.BTN_RETURN'), `dec:return:${c.id}`);
@@ -116,7 +118,7 @@ officer.callbackQuery(/^why:(reject|return):(\d):(.+)$/, async (ctx) => {
 
 officer.callbackQuery(/^ans:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.answer')) return;
-  await ctx.answerCallbackQuery();
+  await ctx.answerCallbackQuery().catch(() => undefined);
   ctx.conversation = { step: 'answer_ticket', ticketId: ctx.match[1]! };
   await ctx.reply(ctx.say('BOT.ASK_ANSWER', { id: ctx.match[1]! }));
 });

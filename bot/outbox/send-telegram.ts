@@ -5,6 +5,7 @@ import type { Templates } from '../../templates/catalog.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import type { Params } from '../../domain/shared/result.ts';
+import { oversightKeyboard } from './oversight-keyboards.ts';
 import type { DeskPorts } from '../../domain/use-cases/desk-ports.ts';
 import { recordCertificateDelivery } from '../../domain/use-cases/issue-certificate.ts';
 import { certificateForDelivery } from '../../domain/use-cases/import-issued-certificate.ts';
@@ -34,7 +35,7 @@ function keyboardFor(t: Templates, template: string, model: Record<string, unkno
   if ((template === 'bsre-forward' || template === 'bsre-stalled-officer') && typeof model['requestId'] === 'string') {
     return { reply_markup: new InlineKeyboard().text(t.message('BOT.BTN_OPEN_REQUEST'), `open:${model['requestId']}`) };
   }
-  return {};
+  return oversightKeyboard(t, template, model);
 }
 
 function parseModel(json: string): Record<string, unknown> | null {

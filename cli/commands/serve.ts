@@ -11,6 +11,7 @@ import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { recoverInterruptedUpdates } from '../../bot/recover-interrupted.ts';
 import { createTemplates } from '../../templates/catalog.ts';
 import { scheduleReminders } from './reminders.ts';
+import { scheduleOversight } from './oversight.ts';
 import { createLogger } from '../service/logger.ts';
 import { createServiceMetrics } from '../service/metrics.ts';
 import { startServiceHttp, type ServiceHttp } from '../service/http.ts';
@@ -90,6 +91,12 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     out: (line) => { metrics.reminderRun(); log.info({ event: 'reminders.run' }, line); },
     err: (line) => { metrics.error('reminders'); log.error({ event: 'reminders.error' }, line); },
   });
+  // Incident re-alerts and PDP deadlines (Pasal 24), help-ticket SLA (Pasal 22): hourly; `oversight run` for cron.
+  const oversight = scheduleOversight(app, {
+    t: io.t, interactive: false,
+    out: (line) => log.info({ event: 'oversight.run' }, line),
+    err: (line) => log.error({ event: 'oversight.error' }, line),
+  });
   let http: ServiceHttp | null = null;
   if (config.http) {
     http = await startServiceHttp({
@@ -117,7 +124,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   await stopRequested;
   info('serve.stopping', 'SERVE.STOPPING');
   clearInterval(sender);
-  await Promise.all([watcher?.stop(), runner ? stopPolling(runner) : undefined, hook?.close(), reminders.stop()]);
+  await Promise.all([watcher?.stop(), runner ? stopPolling(runner) : undefined, hook?.close(), reminders.stop(), oversight.stop()]);
   await sending;
   await http?.close();
   await app.close();

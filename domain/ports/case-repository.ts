@@ -22,6 +22,8 @@ export interface NewCase {
 
 export interface CaseChange {
   readonly status: CaseStatus;
+  /** Only between ticket kinds (a help ticket reclassified as an incident, Pasal 24(3)b): they share the TK- ids. */
+  readonly kind?: CaseKind;
   readonly checks?: readonly CheckResult[];
   readonly reviewRound?: number;
   readonly details?: Readonly<Record<string, string>>;

@@ -6,6 +6,7 @@ import { officerActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import { lifecycles } from './lifecycle-for.ts';
 import type { DeskPorts } from './desk-ports.ts';
 import { replyRecipient } from '../requests/reply-recipient.ts';
+import { mayRead } from '../oversight/ticket-visibility.ts';
 
 export type AnswerCode = 'ANSWER.NOT_AN_OFFICER' | 'ANSWER.NOT_FOUND' | 'ANSWER.EMPTY' | 'ANSWER.NOT_OPEN';
 
@@ -26,11 +27,14 @@ export async function answerTicket(p: DeskPorts, cmd: { ticketId: string; office
     if (!officer || !canDecide(officer)) return refused('ANSWER.NOT_AN_OFFICER');
     if (!answer) return refused('ANSWER.EMPTY');
     const ticket = subject === 'unknown' ? null : await p.cases.get(subject, tx);
-    if (!ticket || !isTicketKind(ticket.kind)) return refused('ANSWER.NOT_FOUND');
+    // A complaint about the officer themself is not theirs to see, let alone answer (Pasal 9(7)).
+    if (!ticket || !isTicketKind(ticket.kind) || !mayRead(officer, ticket)) return refused('ANSWER.NOT_FOUND');
     const next = lifecycles[ticket.kind].next(ticket.status, 'answer');
     if (!next.ok) return refused('ANSWER.NOT_OPEN');
     const at = p.clock.now().toISOString();
-    if (!(await p.cases.change(ticket.id, ticket.version, { status: next.value, updatedAt: at }, tx))) return refused('ANSWER.NOT_OPEN');
+    // The first answer stops the help SLA's first-response clock (Pasal 22).
+    const details = ticket.details['firstResponseAt'] ? ticket.details : { ...ticket.details, firstResponseAt: at };
+    if (!(await p.cases.change(ticket.id, ticket.version, { status: next.value, details, updatedAt: at }, tx))) return refused('ANSWER.NOT_OPEN');
     await p.audit.append({ actor, action: 'ticket.answer', subject: ticket.id, outcome: next.value }, tx);
     await p.notifier.enqueue({
       dedupeKey: `answer:${ticket.id}:${ticket.version}`, channel: ticket.channel,

@@ -8,6 +8,7 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OneTimeCodes, TelegramBindings } from '../ports/telegram-bindings.ts';
 import type { CertificateRegister } from '../ports/certificates.ts';
+import type { OversightSettings } from '../oversight/oversight-settings.ts';
 import type { ProcessingRestrictions } from '../ports/processing-restrictions.ts';
 import type { RateLimiter } from '../ports/rate-limits.ts';
 import type { LimitRules } from '../limits/token-bucket.ts';
@@ -16,6 +17,8 @@ import type { LimitRules } from '../limits/token-bucket.ts';
 export interface DeskSettings {
   readonly officialDomains: readonly string[];
   readonly maxFileBytes: number;
+  /** Incidents, help-ticket SLA and complaint forwarding; `DEFAULT_OVERSIGHT` when absent (nothing to report to). */
+  readonly oversight?: OversightSettings;
   /** Abuse limits per sender; DEFAULT_LIMIT_RULES (take-allowance.ts) when absent. */
   readonly limits?: LimitRules;
 }

@@ -6,6 +6,9 @@ import { personActor, SYSTEM_ACTOR } from '../audit/audit-event.ts';
 import type { DeskPorts } from './desk-ports.ts';
 import type { TransactionHandle } from '../ports/transaction.ts';
 import type { RosterPerson } from '../roster/roster-person.ts';
+import { incidentCategoryOf, isIncidentCategory, type IncidentCategory } from '../incident/incident-category.ts';
+import { complaintReaders, dutyOfficers, incidentAlerts, oversightOf, ticketAlerts } from '../oversight/officer-alerts.ts';
+import { isCaseId } from '../requests/case-id.ts';
 
 export interface TicketInput {
   readonly kind: TicketKind;
@@ -19,6 +22,13 @@ export interface TicketInput {
   readonly unclassified?: boolean;
   /** False when the channel answers on the spot (the bot). */
   readonly acknowledge?: boolean;
+  /** An incident's category (Pasal 24(3)) as the reporter chose it; else guessed from the subject. */
+  readonly category?: IncidentCategory;
+  /**
+   * A complaint about how one of the complainant's own requests was handled: the officer who decided it
+   * is the one complained about (Pasal 9(7)). Ignored unless the request is the complainant's and decided.
+   */
+  readonly aboutRequestId?: string;
 }
 
 export interface TicketOutcome {
@@ -33,7 +43,13 @@ export interface TicketOutcome {
 export async function openTicket(p: DeskPorts, input: TicketInput): Promise<Result<TicketOutcome, never>> {
   const email = normaliseEmail(input.email);
   const person = email ? await p.roster.findByEmail(email) : null;
-  const ticketId = await p.uow.run((tx) => createTicket(p, tx, { ...input, email }, person));
+  const details: Record<string, string> = {};
+  if (input.kind === 'complaint' && input.aboutRequestId && isCaseId(input.aboutRequestId)) {
+    const request = await p.cases.get(input.aboutRequestId);
+    const own = request !== null && (person ? request.applicant.personId === person.personId : email !== '' && request.applicant.email === email);
+    if (own && request.decision) Object.assign(details, { aboutRequest: request.id, aboutOfficer: request.decision.officerTelegramId });
+  }
+  const ticketId = await p.uow.run((tx) => createTicket(p, tx, { ...input, email, details }, person));
   return ok({ ticketId });
 }
 
@@ -49,16 +65,19 @@ export async function createTicket(
   const at = now.toISOString();
   const subject = input.subject.replace(/\s+/g, ' ').trim().slice(0, 200);
   const id = await p.cases.nextId(input.kind, now.getUTCFullYear(), tx);
+  const given = input.details?.['category'] ?? input.category;
+  const category = input.kind === 'incident' ? { category: given && isIncidentCategory(given) ? given : incidentCategoryOf(subject) } : {};
   await p.cases.create({
     id, kind: input.kind, status: 'open', channel: input.channel,
     applicant: { personId: person?.personId ?? null, nip: person?.nip ?? null, email, name: person?.name ?? email },
     applicantNik: null, certificateType: null, uses: [],
     details: {
-      ...input.details, subject, ...(input.telegramChatId ? { telegramChatId: input.telegramChatId } : {}), ...(input.unclassified ? { unclassified: 'yes' } : {}),
+      ...input.details, ...category, subject, ...(input.telegramChatId ? { telegramChatId: input.telegramChatId } : {}), ...(input.unclassified ? { unclassified: 'yes' } : {}),
     },
     checks: [], reviewRound: 0, createdAt: at,
   }, tx);
   await p.audit.append({ actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'ticket.open', subject: id, outcome: input.kind }, tx);
+  await alertOfficers(p, tx, id);
   if (input.acknowledge !== false) await p.notifier.enqueue({
     dedupeKey: `received:${id}`, channel: input.channel,
     recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
@@ -67,4 +86,19 @@ export async function createTicket(
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
   }, tx);
   return id;
+}
+
+/**
+ * Officers hear of an incident at once (Pasal 24(1): the report must go "segera"), each once, with the
+ * "Laporkan" button; the Pengelola hears of a complaint about an officer (Pasal 9(7)). Other tickets wait
+ * in the queue and the SLA sweep.
+ */
+async function alertOfficers(p: DeskPorts, tx: TransactionHandle, id: string): Promise<void> {
+  const ticket = await p.cases.get(id, tx);
+  if (!ticket) return;
+  const officers = await dutyOfficers(p);
+  if (ticket.kind === 'incident') await p.notifier.enqueueMany(incidentAlerts(ticket, 0, officers, oversightOf(p).officeHours.timeZone), tx);
+  if (ticket.kind === 'complaint' && ticket.details['aboutOfficer']) {
+    await p.notifier.enqueueMany(ticketAlerts(ticket, 'complaint-officer', 'complaint-about-officer', complaintReaders(officers, ticket), { requestId: ticket.details['aboutRequest'] ?? '-' }), tx);
+  }
 }

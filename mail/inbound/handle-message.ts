@@ -19,6 +19,14 @@ import { detectReplyCommand } from '../understanding/reply-keywords.ts';
 import type { IncomingDocument } from '../../domain/use-cases/incoming-documents.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import { classifyKind } from '../understanding/classify-kind.ts';
+import { stripQuoted } from '../understanding/strip-quoted.ts';
+import { incidentCategoryOf } from '../../domain/incident/incident-category.ts';
+import { isNeedsInventoryMail } from '../understanding/needs-mail.ts';
+import { findCaseId } from '../../domain/requests/case-id.ts';
+import { authorityOf, handleAuthorityReply } from './authority-reply.ts';
+import { submitNeeds } from '../../domain/use-cases/submit-needs.ts';
+import { needsTotal } from '../../domain/needs/needs-inventory.ts';
+import { createNeedsStore } from '../../storage/repositories/needs-store.ts';
 import { parseApplicantFields } from '../understanding/parse-fields.ts';
 import { classifyAttachment } from '../understanding/classify-attachment.ts';
 import { detectAutomated, extractBouncedMessageId, isDeliveryReport } from '../understanding/automated-mail.ts';
@@ -80,6 +88,10 @@ export async function handleInbound(
     return { outcome: 'quarantined', caseId: null, reason: 'unauthenticated', folder: 'quarantine' };
   }
   const sender = msg.from!;
+  // Answers from the authorities the desk wrote to (Pasal 9(7), 22(2), 24(1)) are kept with the ticket, never answered.
+  const authority = authorityOf(ports, sender);
+  const fromAuthority = authority === null ? null : await handleAuthorityReply(ports, manager, tx, msg, authority, auth.verdict === 'foreign_authenticated', audit);
+  if (fromAuthority) return fromAuthority;
   if (auth.verdict === 'foreign_authenticated') {
     const day = ports.clock.now().toISOString().slice(0, 10);
     await ports.notifier.enqueue({
@@ -157,6 +169,7 @@ export async function handleInbound(
     return { outcome: 'refused', caseId: null, reason: 'rate_limited', folder: 'processed' };
   }
 
+  if (isNeedsInventoryMail(msg.subject)) return handleNeedsMail(ports, manager, tx, msg, sender, replyTo);
   const kind = classifyKind(msg.subject, msg.text);
   if (kind.kind === 'issuance') {
     const r = await submitApplication(ports, {
@@ -179,6 +192,10 @@ export async function handleInbound(
   const t = await openTicket(ports, {
     kind: ticketKind, channel: 'email', email: sender, subject: msg.subject,
     unclassified: kind.fallback, ...(replyTo ? { replyTo } : {}),
+    // Pasal 24(3): the category the sender's own words suggest (quoted text is ours); officers confirm it.
+    ...(ticketKind === 'incident' ? { category: incidentCategoryOf(`${msg.subject}\n${stripQuoted(msg.text)}`) } : {}),
+    // Pasal 9(7): a complaint naming one of the sender's own decided requests in its body is about the officer who decided it.
+    ...(ticketKind === 'complaint' && findCaseId(stripQuoted(msg.text)) ? { aboutRequestId: findCaseId(stripQuoted(msg.text))! } : {}),
   });
   if (!t.ok) throw new Error('openTicket cannot refuse');
   await archive(t.value.ticketId);
@@ -198,4 +215,21 @@ async function recordBounce(ports: DeskPorts, manager: EntityManager, tx: Transa
       template: 'officer-mail-bounced', model: { caseId: row.caseId ?? '', template: row.template }, ...(row.caseId ? { caseId: row.caseId } : {}),
     }, tx);
   }
+}
+
+/**
+ * A needs inventory by mail (Pasal 10(2)-(3)) from an agency admin's authenticated dinas address: recorded
+ * for their own agency, or refused with the reason; either way the sender gets one reply.
+ */
+async function handleNeedsMail(
+  ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, msg: InboundMessage, sender: string, replyTo: ReplyContext | undefined,
+): Promise<InboundOutcome> {
+  const r = await submitNeeds(ports, createNeedsStore(manager.connection), { email: sender }, stripQuoted(msg.text));
+  const model = r.ok
+    ? { outcome: 'recorded', agency: r.value.agency, year: String(r.value.year), individual: String(r.value.counts.individual), position: String(r.value.counts.position), system: String(r.value.counts.system), total: String(needsTotal(r.value.counts)) }
+    : { outcome: 'refused', code: r.code, params: r.params };
+  await ports.notifier.enqueue({
+    dedupeKey: `needs:${hashOf(msg.raw)}`, channel: 'email', recipient: sender, template: 'needs-received', model, ...(replyTo ? { replyTo } : {}),
+  }, tx);
+  return { outcome: 'request', caseId: null, reason: r.ok ? 'needs_inventory' : r.code, folder: 'processed' };
 }

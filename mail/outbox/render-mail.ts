@@ -7,6 +7,8 @@ import { REQUEST_KINDS, TICKET_KINDS, type RequestKind, type TicketKind } from '
 import { ALL_RULE_CODES, type AnyRuleCode } from '../../domain/issuance/verification-rules.ts';
 import { daysLeft } from '../../domain/certificates/reminders.ts';
 import { REVOCATION_GROUNDS } from '../../domain/revocation/revocation-grounds.ts';
+import { INCIDENT_CATEGORIES } from '../../domain/incident/incident-category.ts';
+import { CHANNELS } from '../../domain/requests/case-kind.ts';
 
 /** One e-mail, ready for the transport. */
 export interface RenderedMail {
@@ -185,6 +187,55 @@ interface ReminderExpiryView extends Addressed {
   readonly serial: string;
   readonly expiry: string;
   readonly daysLeft: number;
+}
+
+/** The incident report of Pasal 24(1) to one addressee: no identifiers of the person (see report-incident.ts). */
+interface IncidentReportView {
+  readonly ticketId: string;
+  readonly addresseeLabel: string;
+  readonly categoryLabel: string;
+  readonly openedAt: string;
+  readonly reportedAt: string;
+  readonly channelLabel: string;
+  readonly agency: string;
+  readonly hasAgency: boolean;
+  readonly description: string;
+  readonly revocationId: string;
+  readonly serial: string;
+  readonly hasRevocation: boolean;
+  readonly personalData: boolean;
+  readonly pdpDeadline: string;
+}
+
+/** The answer to a needs inventory sent by mail (Pasal 10(2)-(3)). */
+interface NeedsReceivedView {
+  readonly recorded: boolean;
+  readonly agency: string;
+  readonly year: string;
+  readonly individual: string;
+  readonly position: string;
+  readonly system: string;
+  readonly total: string;
+  readonly explanation: string;
+}
+
+/** A help request to BSrE (Pasal 22(2)). */
+interface HelpEscalationView {
+  readonly ticketId: string;
+  readonly openedAt: string;
+  readonly channelLabel: string;
+  readonly description: string;
+}
+
+/** A complaint about an officer, forwarded as Pasal 9(7) says. */
+interface ComplaintForwardView {
+  readonly ticketId: string;
+  readonly addresseeLabel: string;
+  readonly requestId: string;
+  readonly openedAt: string;
+  readonly officerName: string;
+  readonly appointmentRef: string;
+  readonly description: string;
 }
 
 // ---------------------------------------------------------------------------------- model reading
@@ -374,6 +425,30 @@ function decision(t: Templates, m: ModelReader, outcome: 'approve' | 'return' | 
   };
 }
 
+/** An ISO time as the desk's readers write it: "25 November 2026 pukul 14.05 WIB". */
+function deskMoment(m: ModelReader, field: string, timeZone: string): string {
+  const at = new Date(m.text(field));
+  if (!Number.isFinite(at.getTime())) m.fail(field, 'an ISO 8601 time');
+  return new Intl.DateTimeFormat('id-ID', { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(at);
+}
+
+/** The desk's zone from the model (an IANA name), Asia/Pontianak when absent. */
+function zoneOf(m: ModelReader): string {
+  const zone = m.optionalText('timeZone') || 'Asia/Pontianak';
+  try {
+    new Intl.DateTimeFormat('id-ID', { timeZone: zone });
+  } catch (e) {
+    m.fail('timeZone', 'an IANA time zone such as Asia/Pontianak', e);
+  }
+  return zone;
+}
+
+/** "Yth. Wali Kota Pontianak" for a tagged addressee, a neutral salutation otherwise. */
+function addressee(t: Templates, m: ModelReader): string {
+  const role = m.optionalText('addressee');
+  return role !== '' && t.has(`INCIDENT.ADDRESSEE.${role}`) ? t.message(`INCIDENT.ADDRESSEE.${role}`) : '';
+}
+
 // -------------------------------------------------------------------------------------- builders
 
 interface Built<V extends object> {
@@ -527,6 +602,69 @@ const BUILDERS = {
     if (!Number.isFinite(asOf.getTime()) || asOf >= notAfter) m.fail('asOf', 'an ISO 8601 time before notAfter');
     const expiry = oneLine(m.text('expiry', { nonEmpty: true }), 40);
     return { subject: { serial, expiry }, view: { serial, expiry, daysLeft: daysLeft(notAfter, asOf), name: personName(m.optionalText('name')) } };
+  },
+  /** Pasal 24(1): the incident report to Walikota, Gubernur, Kepala BSSN and Kepala BSrE. */
+  'incident-report': (t, m): Built<IncidentReportView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    const zone = zoneOf(m);
+    const category = m.oneOf('category', INCIDENT_CATEGORIES);
+    const revocationId = m.optionalText('revocationId');
+    if (revocationId !== '' && !(isCaseId(revocationId) && revocationId.startsWith('OP-'))) m.fail('revocationId', 'empty or a case id such as OP-2026-000123');
+    const personalData = m.oneOf('personalData', ['yes', 'no']) === 'yes';
+    const categoryLabel = t.message(`INCIDENT.CATEGORY.${category}`);
+    return {
+      subject: { ticketId },
+      view: {
+        ticketId, addresseeLabel: addressee(t, m), categoryLabel,
+        openedAt: deskMoment(m, 'openedAt', zone), reportedAt: deskMoment(m, 'reportedAt', zone),
+        channelLabel: t.message(`INCIDENT.CHANNEL.${m.oneOf('channel', CHANNELS)}`),
+        agency: oneLine(m.optionalText('agency'), 150), hasAgency: m.optionalText('agency').trim() !== '',
+        description: multiLine(m.text('description')) || '-',
+        revocationId, serial: oneLine(m.optionalText('serial'), 80), hasRevocation: revocationId !== '',
+        personalData, pdpDeadline: personalData && m.optionalText('pdpDeadline') !== '' ? deskMoment(m, 'pdpDeadline', zone) : '',
+      },
+    };
+  },
+  /** Pasal 10(2)-(3): a needs inventory recorded for the sender's agency, or why it was not. */
+  'needs-received': (t, m): Built<NeedsReceivedView> => {
+    const recorded = m.oneOf('outcome', ['recorded', 'refused']) === 'recorded';
+    const count = (field: string): string => {
+      const v = m.text(field);
+      if (!/^\d{1,6}$/.test(v)) m.fail(field, 'a whole number written in digits');
+      return v;
+    };
+    const view: NeedsReceivedView = recorded
+      ? {
+        recorded, agency: oneLine(m.text('agency', { nonEmpty: true }), 150), year: count('year'), individual: count('individual'),
+        position: count('position'), system: count('system'), total: count('total'), explanation: '',
+      }
+      : { recorded, agency: '', year: '', individual: '', position: '', system: '', total: '', explanation: explainItem(t, m) };
+    return { subject: { status: t.message(recorded ? 'NEEDS.MAIL_RECORDED' : 'NEEDS.MAIL_REFUSED') }, view };
+  },
+  /** Pasal 22(2): the Pengelola's desk asks BSrE for technical help. */
+  'help-escalation': (t, m): Built<HelpEscalationView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    return {
+      subject: { ticketId },
+      view: {
+        ticketId, openedAt: deskMoment(m, 'openedAt', zoneOf(m)), channelLabel: t.message(`INCIDENT.CHANNEL.${m.oneOf('channel', CHANNELS)}`),
+        description: multiLine(m.text('description')) || '-',
+      },
+    };
+  },
+  /** Pasal 9(7): a complaint about an officer, to BSSN through BSrE and to the Walikota. */
+  'complaint-forward': (t, m): Built<ComplaintForwardView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    const requestId = m.optionalText('requestId');
+    if (requestId !== '' && !(isCaseId(requestId) && requestId.startsWith('OP-'))) m.fail('requestId', 'empty or a case id such as OP-2026-000123');
+    return {
+      subject: { ticketId },
+      view: {
+        ticketId, addresseeLabel: addressee(t, m), requestId: requestId || '-', openedAt: deskMoment(m, 'openedAt', zoneOf(m)),
+        officerName: personName(m.optionalText('officerName')) || '-', appointmentRef: oneLine(m.optionalText('appointmentRef'), 100) || '-',
+        description: multiLine(m.text('description')) || '-',
+      },
+    };
   },
   /**
    * Pasal 23(3)-(4): the annual monitoring and evaluation report to the Walikota, Gubernur, Kepala BSSN

@@ -53,6 +53,7 @@ export function createCaseRepository(ds: DataSource, cipher: FieldCipher): CaseR
 
     async change(id, expectedVersion, change, tx) {
       const set: Partial<Record<keyof RequestRow, unknown>> = { status: change.status, updatedAt: change.updatedAt };
+      if (change.kind) set.kind = change.kind;
       if (change.checks) set.checks = JSON.stringify(change.checks);
       if (change.reviewRound !== undefined) set.reviewRound = change.reviewRound;
       if (change.details) set.details = JSON.stringify(change.details);

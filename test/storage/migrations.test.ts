@@ -7,7 +7,7 @@ import { DATABASES, openTestDatabase, type TestDatabase } from '../support/datab
 
 const TABLES = ['roster_entries', 'officers', 'outsider_permits', 'requests', 'decisions', 'documents', 'audit_log',
   'sequences', 'certificates', 'outbox', 'mail_messages', 'mail_cursors', 'settings', 'telegram_bindings',
-  'binding_challenges', 'bot_updates', 'bot_sessions', 'certificate_reminders'];
+  'binding_challenges', 'bot_updates', 'bot_sessions', 'certificate_reminders', 'needs_inventory'];
 const NOW = '2026-11-25T09:00:00.000Z';
 
 const roster = (personId: string, nip: string | null, extra: Partial<RosterRow> = {}): RosterRow => ({

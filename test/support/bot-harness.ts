@@ -9,6 +9,7 @@ import { createKeyRing } from '../../storage/crypto/keys.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import { OutboxSchema } from '../../storage/entities/schemas.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import type { OversightSettings } from '../../domain/oversight/oversight-settings.ts';
 import type { LimitRules } from '../../domain/limits/token-bucket.ts';
 import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
 import type { CertificateVerifier } from '../../domain/ports/certificate-verifier.ts';
@@ -29,10 +30,10 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boolean; verifier?: CertificateVerifier; limits?: LimitRules } = {}): Promise<BotHarness> {
+export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boolean; verifier?: CertificateVerifier; limits?: LimitRules; oversight?: OversightSettings } = {}): Promise<BotHarness> {
   const tg = await startBotApiEmulator();
   const db = await openTestDatabase('sqlite');
-  const desk = createTestDesk(db.ds, db.dataDir, { ...(options.clock ? { clock: options.clock } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+  const desk = createTestDesk(db.ds, db.dataDir, { ...(options.clock ? { clock: options.clock } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(options.oversight ? { oversight: options.oversight } : {}) });
   await seedDesk(desk);
   const errors: { name: string; updateId: number }[] = [];
   let ca: CertificateAuthority | null = null;

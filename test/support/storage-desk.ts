@@ -6,6 +6,7 @@ import { importRoster } from '../../domain/use-cases/import-roster.ts';
 import { addOfficer } from '../../domain/use-cases/manage-officers.ts';
 import type { RawRosterRow } from '../../domain/roster/roster-entry.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import type { OversightSettings } from '../../domain/oversight/oversight-settings.ts';
 import type { CheckResult } from '../../domain/requests/case-record.ts';
 import { RULE_CODES } from '../../domain/issuance/verification-rules.ts';
 import { PEOPLE } from './people.ts';
@@ -22,11 +23,11 @@ export const rosterRow = (p: (typeof PEOPLE)[keyof typeof PEOPLE]): RawRosterRow
 
 export const passingChecks = (): CheckResult[] => RULE_CODES.map((rule) => ({ rule, pass: true, code: 'VERIFY.OK', params: {} }));
 
-export function createTestDesk(ds: DataSource, dataDir: string, options: { masterKey?: Buffer; clock?: Clock; limits?: LimitRules } = {}): StorageDesk & { masterKey: Buffer } {
+export function createTestDesk(ds: DataSource, dataDir: string, options: { masterKey?: Buffer; clock?: Clock; limits?: LimitRules; oversight?: OversightSettings } = {}): StorageDesk & { masterKey: Buffer } {
   const masterKey = options.masterKey ?? randomBytes(32);
   const desk = createStorageDesk({
     ds, dataDir, keys: createKeyRing(masterKey), clock: options.clock ?? { now: () => new Date() },
-    settings: { officialDomains: ['pontianak.go.id'], maxFileBytes: 10 * 1024 * 1024, ...(options.limits ? { limits: options.limits } : {}) }, messageIdDomain: 'pontianak.go.id',
+    settings: { officialDomains: ['pontianak.go.id'], maxFileBytes: 10 * 1024 * 1024, ...(options.limits ? { limits: options.limits } : {}), ...(options.oversight ? { oversight: options.oversight } : {}) }, messageIdDomain: 'pontianak.go.id',
   });
   return { ...desk, masterKey };
 }

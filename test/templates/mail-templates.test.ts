@@ -143,6 +143,37 @@ const SAMPLES: readonly Sample[] = [
   },
   { title: 'weak CSR', template: 'csr-refused', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', code: 'CSR.WEAK_KEY', params: { bits: 1024, minBits: 2048 } } },
   { title: 'receipt', template: 'receipt-confirmed', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', at: '2026-11-25T03:04:05.000Z' } },
+  {
+    title: 'incident report to the Walikota, lost token with personal data', template: 'incident-report', tag: 'TK-2026-000050',
+    model: {
+      ticketId: 'TK-2026-000050', category: 'key_lost_damaged', openedAt: '2026-11-25T02:00:00.000Z', reportedAt: '2026-11-25T02:20:00.000Z',
+      channel: 'telegram', agency: 'Dinas Komunikasi dan Informatika', description: 'Token hilang bersama tas di angkot, NIK [nomor identitas disamarkan].',
+      revocationId: 'OP-2026-000124', serial: '4F1A9C2B7D', personalData: 'yes', pdpDeadline: '2026-11-28T02:00:00.000Z', timeZone: 'Asia/Pontianak', addressee: 'walikota',
+    },
+  },
+  {
+    title: 'incident report to an untagged address, no personal data', template: 'incident-report', tag: 'TK-2026-000051',
+    model: {
+      ticketId: 'TK-2026-000051', category: 'authenticity', openedAt: '2026-11-25T02:00:00.000Z', reportedAt: '2026-11-25T03:00:00.000Z',
+      channel: 'email', agency: '', description: 'Dokumen ditandatangani atas nama saya tanpa izin.', revocationId: '', serial: '', personalData: 'no', pdpDeadline: '', addressee: '',
+    },
+  },
+  {
+    title: 'help request to BSrE', template: 'help-escalation', tag: 'TK-2026-000052',
+    model: { ticketId: 'TK-2026-000052', description: 'Gagal tanda tangan di SRIKANDI: "pengguna tidak terdaftar".', openedAt: '2026-11-25T02:00:00.000Z', channel: 'email' },
+  },
+  {
+    title: 'complaint about an officer to BSrE', template: 'complaint-forward', tag: 'TK-2026-000053',
+    model: {
+      ticketId: 'TK-2026-000053', requestId: 'OP-2026-000123', openedAt: '2026-11-25T02:00:00.000Z', forwardedAt: '2026-11-26T02:00:00.000Z',
+      officerName: 'Andi Pratama', appointmentRef: '800/12/DISKOMINFO/2026', description: 'Permohonan saya ditolak tanpa alasan yang jelas.', addressee: 'bsre',
+    },
+  },
+  {
+    title: 'needs inventory recorded', template: 'needs-received', tag: null,
+    model: { outcome: 'recorded', agency: 'Dinas Kesehatan', year: '2026', individual: '20', position: '3', system: '0', total: '23' },
+  },
+  { title: 'needs inventory refused', template: 'needs-received', tag: null, model: { outcome: 'refused', code: 'NEEDS.BAD_COUNTS', params: { max: 20000 } } },
   { title: 'BSrE waits for the identity form (bsre-manual)', template: 'bsre-stalled', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', kind: 'identity_form_done', step: 'identity_form_done', days: 3, name: 'Siti Aminah' } },
   { title: 'BSrE waits for the passphrase (bsre-manual)', template: 'bsre-stalled', tag: 'OP-2026-000123', model: { requestId: 'OP-2026-000123', kind: 'passphrase_set', step: 'passphrase_set', days: 4 } },
   {
@@ -178,10 +209,11 @@ describe('mail templates (templates/id/mail)', () => {
       expect(part.trim().length).toBeGreaterThan(0);
       expect(part).not.toMatch(LEFTOVERS);
     }
-    expect(mail.text).toMatch(/^Yth\. Bapak\/Ibu.*,\n\nDengan hormat,\n/);
+    // Reports to authorities (Pasal 9(7), 22(2), 24(1)) greet the office: "Yth. Wali Kota Pontianak,".
+    expect(mail.text).toMatch(/^Yth\. (?:Bapak\/Ibu|Wali Kota|Kepala|Gubernur|Tim Layanan).*,\n\nDengan hormat,\n/);
     expect(mail.text.trimEnd().endsWith(CLOSING)).toBe(true);
     expect(mail.text).not.toMatch(/\n{3,}/);
-    expect(visible(mail.html)).toMatch(/^Yth\. Bapak\/Ibu.*, Dengan hormat, /);
+    expect(visible(mail.html)).toMatch(/^Yth\. (?:Bapak\/Ibu|Wali Kota|Kepala|Gubernur|Tim Layanan).*, Dengan hormat, /);
     expect(visible(mail.html).endsWith(squash(CLOSING))).toBe(true);
     // The body names the case too, for readers whose client hides the subject.
     if (sample.tag) {
@@ -523,5 +555,38 @@ describe('template files and labels', () => {
       ...ALL_RULE_CODES.map((rule) => `MAIL.RULE.${rule}`),
       'MAIL.UNNAMED_FILE',
     ].sort());
+  });
+});
+
+describe('reports to authorities (Pasal 9(7), 22(2), 24(1))', () => {
+  const sample = (title: string) => SAMPLES.find((s) => s.title.startsWith(title))!;
+
+  it('addresses the incident report to its addressee, with category, times in WIB and the PDP deadline', () => {
+    const mail = render('incident-report', sample('incident report to the Walikota').model);
+    expect(mail.text).toMatch(/^Yth\. Wali Kota Pontianak,\n/);
+    expect(mail.text).toContain('Pasal 24 ayat (1)');
+    expect(mail.text).toContain('Pasal 24 ayat 3 huruf a');
+    expect(mail.text).toContain('25 November 2026 pukul 09.00 WIB (melalui bot Telegram)');
+    expect(mail.text).toContain('28 November 2026 pukul 09.00 WIB (UU 27/2022 Pasal 46)');
+    expect(mail.text).toContain('permohonan pencabutan OP-2026-000124');
+    expect(mail.subject).toContain('[TK-2026-000050]');
+  });
+
+  it('says plainly when no personal data is known to be involved, and greets an untagged address neutrally', () => {
+    const mail = render('incident-report', sample('incident report to an untagged').model);
+    expect(mail.text).toMatch(/^Yth\. Bapak\/Ibu,\n/);
+    expect(mail.text).toContain('tidak diketahui melibatkan data pribadi');
+    expect(mail.text).not.toContain('Perangkat Daerah pemilik sertifikat');
+  });
+
+  it('names the officer complained about and keeps the complainant at the desk', () => {
+    const mail = render('complaint-forward', sample('complaint about an officer').model);
+    expect(mail.text).toMatch(/^Yth\. Kepala Balai Besar Sertifikasi Elektronik \(BSrE\),\n/);
+    expect(mail.text).toContain('Andi Pratama (surat penunjukan 800/12/DISKOMINFO/2026)');
+    expect(mail.text).toContain('Identitas pengadu disimpan oleh Pengelola');
+  });
+
+  it('refuses an incident report with an unknown category, naming the field only', () => {
+    expect(() => render('incident-report', { ...sample('incident report to the Walikota').model, category: 'alien' })).toThrow(/category/);
   });
 });

@@ -36,6 +36,14 @@ export const CAST = {
   andi: { name: 'Andi Pratama', email: 'andi.pratama@pontianak.go.id', nip: '198503122010011002', telegram: 5550002 },
 } as const;
 
+/** The addressees of an incident report (Pasal 24(1)), made up for the demo. */
+const ADDRESSEES = [
+  { tag: 'walikota', email: 'walikota@pontianak.go.id', name: 'Wali Kota Pontianak' },
+  { tag: 'gubernur', email: 'gubernur@kalbarprov.go.id', name: 'Gubernur Kalimantan Barat' },
+  { tag: 'bssn', email: 'kepala@bssn.go.id', name: 'Kepala BSSN' },
+  { tag: 'bsre', email: 'kepala@bsre.id', name: 'Kepala BSrE' },
+] as const;
+
 export interface OutgoingMail {
   readonly from: string;
   readonly subject: string;
@@ -62,6 +70,7 @@ export class Stage {
       RA_DATA_DIR: dataDir, RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_CA: 'sandbox', RA_ALLOW_SANDBOX: '1',
       RA_TELEGRAM_TOKEN: tg.token, RA_TELEGRAM_API_ROOT: tg.apiRoot, RA_SMTP_URL: `${smtp.url}?ignoreTLS=true`,
       RA_MAIL_AUTHSERV_ID: AUTHSERV, RA_HTTP_PORT: '0',
+      RA_INCIDENT_RECIPIENTS: ADDRESSEES.map((a) => `${a.tag}:${a.email}`).join(','),
     });
     await initSandboxCa(dataDir);
     const app = await openApp(config);
@@ -75,7 +84,7 @@ export class Stage {
     const people = [CAST.siti, CAST.rahmat, CAST.andi];
     const transcript = new Transcript(t, {
       byChat: new Map(people.map((p) => [p.telegram, p.name])),
-      byEmail: new Map([...people.map((p) => [p.email, p.name] as const), [RA_ADDRESS, 'OP']]),
+      byEmail: new Map([...people.map((p) => [p.email, p.name] as const), ...ADDRESSEES.map((a) => [a.email, a.name] as const), [RA_ADDRESS, 'OP']]),
     }, out, tg);
     const { bot } = createBotFor(app.ds, app.ports, app.keys, { token: tg.token, apiRoot: tg.apiRoot, ca: await app.ca() });
     const runner = startPolling(bot);

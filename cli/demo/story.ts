@@ -108,7 +108,7 @@ export async function playStory(stage: Stage, outDir: string): Promise<StoryResu
   await stage.deliver();
   await botSays(siti.id, /berakhir pada/);
 
-  tr.step('7. Kunci privat Siti hilang: pencabutan dengan laporan polisi dan surat pernyataan (Pasal 18, 24)');
+  tr.step('7. Kunci privat Siti hilang: pencabutan dengan laporan polisi dan surat pernyataan, insiden dilaporkan (Pasal 18, 24)');
   act(siti.pressButton(messageId(bound), 'menu:revoke'));
   const pick = await botSays(siti.id, /dicabut/);
   act(siti.pressButton(messageId(pick), `rvk:${cert.id}`));
@@ -121,6 +121,11 @@ export async function playStory(stage: Stage, outDir: string): Promise<StoryResu
   const filed = await botSays(siti.id, /Permohonan pencabutan/);
   const revocationId = idIn(String(filed.params['text']), 'OP');
   const incidentId = idIn(String(filed.params['text']), 'TK');
+  await stage.deliver();
+  const alert = await botSays(rahmat.id, new RegExp(incidentId));
+  act(rahmat.pressButton(messageId(alert), `irep:${incidentId}`));
+  await botSays(rahmat.id, /Laporan insiden .* diantrekan/);
+  await stage.deliver();
   act(rahmat.sendCommand('/cari', revocationId));
   const found2 = await botSays(rahmat.id, /Ditemukan/);
   act(rahmat.pressButton(messageId(found2), `open:${revocationId}`));

@@ -61,6 +61,12 @@ describe('ra-desk demo', () => {
     has(/^\[Telegram\] Siti Aminah menekan «Kunci privat\/sertifikat hilang»$/);
     has(/^\[Telegram\] Siti Aminah mengirim berkas laporan-polisi\.pdf$/);
     has(/insiden keamanan dengan nomor TK-\d{4}-\d{6}/);
+    // … reported to the addressees of Pasal 24(1) with one tap.
+    has(/^\[Telegram\] Bot OP → Rahmat Hidayat: 🚨 INSIDEN KEAMANAN TK-\d{4}-\d{6}/);
+    has(/^\[Telegram\] Rahmat Hidayat menekan «📨 Laporkan»$/);
+    for (const who of ['Wali Kota Pontianak', 'Gubernur Kalimantan Barat', 'Kepala BSSN', 'Kepala BSrE']) {
+      has(new RegExp(`^\\[e-mail\\] OP → ${who}: "\\[TK-\\d{4}-\\d{6}\\] Laporan insiden keamanan`));
+    }
     has(/^\[Telegram\] Bot OP → Rahmat Hidayat: ⛔ Sertifikat nomor seri [0-9a-f]+ telah dicabut/);
     has(/^\[Telegram\] Bot OP → Siti Aminah: ⛔ Sertifikat nomor seri [0-9a-f]+ telah DICABUT/);
     // 8: the annual report.

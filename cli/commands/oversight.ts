@@ -1,6 +1,7 @@
 import type { CommandContext } from '../main.ts';
 import { parseFlags } from '../main.ts';
 import { EXIT, UsageError, type Io } from '../io.ts';
+import { every, reasonOf, type Scheduled } from '../service/schedule.ts';
 import { openApp, type App } from '../app.ts';
 import { parseIsoTime } from './reminders.ts';
 import { runOversightSweep } from '../../domain/use-cases/oversight-sweep.ts';
@@ -16,26 +17,12 @@ export const OVERSIGHT_INTERVAL_MS = 3_600_000;
  * const oversight = scheduleOversight(app, io);
  * await oversight.stop(); // on shutdown
  */
-export function scheduleOversight(app: App, io: Io, everyMs: number = OVERSIGHT_INTERVAL_MS): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    if (stopped) return;
-    running = running.then(async () => {
-      const now = app.ports.clock.now();
-      const report = await runOversightSweep(app.ports, { now });
-      if (report.realerts + report.pdpReminders + report.slaBreaches > 0) io.out(io.t.message('OVERSIGHT.RUN_DONE', { now: now.toISOString(), ...report }));
-    }).catch((e: unknown) => io.err(io.t.message('OVERSIGHT.SCHEDULE_ERROR', { reason: (e as { code?: string }).code ?? (e as Error).name ?? 'error' })));
-  };
-  tick();
-  const timer = setInterval(tick, everyMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function scheduleOversight(app: App, io: Io, everyMs: number = OVERSIGHT_INTERVAL_MS): Scheduled {
+  return every(everyMs, async () => {
+    const now = app.ports.clock.now();
+    const report = await runOversightSweep(app.ports, { now });
+    if (report.realerts + report.pdpReminders + report.slaBreaches > 0) io.out(io.t.message('OVERSIGHT.RUN_DONE', { now: now.toISOString(), ...report }));
+  }, (e) => io.err(io.t.message('OVERSIGHT.SCHEDULE_ERROR', { reason: reasonOf(e) })));
 }
 
 /** `ra-desk oversight run [--now ISO-TIME]`: one idempotent sweep (incident re-alerts, PDP reminders, SLA breaches), for cron. */

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../main.ts';
 import { parseFlags } from '../main.ts';
 import { EXIT, UsageError, type Io } from '../io.ts';
+import { every, reasonOf, type Scheduled } from '../service/schedule.ts';
 import { openApp, type App } from '../app.ts';
 import { createReminderStore } from '../../storage/repositories/reminder-store.ts';
 import { sendReminders, type ReminderRunReport } from '../../domain/use-cases/send-reminders.ts';
@@ -45,28 +46,11 @@ export async function runBsreReminderSweep(app: App, now: Date): Promise<BsreRem
  * // … on shutdown:
  * await reminders.stop();
  */
-export function scheduleReminders(app: App, io: Io, everyMs: number = REMINDER_INTERVAL_MS): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    // Checked when the tick fires, not when its turn comes: a sweep that began before stop() finishes.
-    if (stopped) return;
-    running = running.then(async () => {
-      const report = await runReminderSweep(app, { now: app.ports.clock.now() });
-      if (report.reminded + report.digests > 0) io.out(io.t.message('REMINDERS.RUN_DONE', { now: app.ports.clock.now().toISOString(), ...report }));
-      const bsre = await runBsreReminderSweep(app, app.ports.clock.now());
-      if (bsre && bsre.stalled > 0) io.out(io.t.message('BSRE.REMINDERS_DONE', { ...bsre }));
-    }).catch((e: unknown) => io.err(io.t.message('REMINDERS.SCHEDULE_ERROR', { reason: (e as { code?: string }).code ?? (e as Error).name ?? 'error' })));
-  };
-  tick();
-  const timer = setInterval(tick, everyMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function scheduleReminders(app: App, io: Io, everyMs: number = REMINDER_INTERVAL_MS): Scheduled {
+  return every(everyMs, async () => {
+    const report = await runReminderSweep(app, { now: app.ports.clock.now() });
+    if (report.reminded + report.digests > 0) io.out(io.t.message('REMINDERS.RUN_DONE', { now: app.ports.clock.now().toISOString(), ...report }));
+  }, (e) => io.err(io.t.message('REMINDERS.SCHEDULE_ERROR', { reason: reasonOf(e) })));
 }
 
 /** `ra-desk reminders run [--now ISO-TIME] [--days 30,14,7,1]`: one idempotent sweep, for cron. */

@@ -13,6 +13,7 @@ import { createTemplates } from '../../templates/catalog.ts';
 import { scheduleReminders } from './reminders.ts';
 import { scheduleOversight } from './oversight.ts';
 import { createLogger } from '../service/logger.ts';
+import { reasonOf } from '../service/schedule.ts';
 import { createServiceMetrics } from '../service/metrics.ts';
 import { startServiceHttp, type ServiceHttp } from '../service/http.ts';
 
@@ -48,7 +49,6 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
-  const errorName = (e: unknown) => (e as { code?: string }).code ?? (e as Error).name ?? 'error';
   const health = { mailOk: true, lastMailSync: '' };
 
   let watcher: Watcher | null = null;
@@ -64,7 +64,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
         metrics.mailHandled('moved', r.moved);
         if (r.handled + r.moved > 0) info('mail.sync', 'MAIL.SYNC_DONE', { ...r });
       },
-      onError: (e) => { health.mailOk = false; fail('mail', 'SERVE.MAIL_ERROR', { reason: errorName(e) }); },
+      onError: (e) => { health.mailOk = false; fail('mail', 'SERVE.MAIL_ERROR', { reason: reasonOf(e) }); },
     });
     info('mail.start', 'SERVE.STARTED', { host: desk.target!.host, mailbox: desk.target!.mailbox });
   }
@@ -118,7 +118,7 @@ export async function runServe(ctx: CommandContext): Promise<number> {
       if (stopping) return;
       await drainOutboxOf(app);
       if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now(), app.ports);
-    }).catch((e: unknown) => fail('outbox', 'SERVE.OUTBOX_ERROR', { reason: errorName(e) }));
+    }).catch((e: unknown) => fail('outbox', 'SERVE.OUTBOX_ERROR', { reason: reasonOf(e) }));
   }, 5_000);
 
   await stopRequested;

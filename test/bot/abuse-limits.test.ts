@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { openBotHarness, bindTelegram, type PlayedUser, type BotHarness } from '../support/bot-harness.ts';
 import { PEOPLE } from '../support/storage-desk.ts';
 import { tinyJpeg } from '../support/sample-files.ts';
 import { AuditSchema, BindingChallengeSchema, RequestSchema, TelegramBindingSchema } from '../../storage/entities/schemas.ts';
@@ -14,20 +14,11 @@ const SITI = 8400001;
 let h: BotHarness;
 afterEach(async () => { await h?.close(); });
 
-type User = ReturnType<BotHarness['tg']['user']>;
-const idOf = (c: { response?: unknown }) => (c.response as { result: { message_id: number } }).result.message_id;
+type User = PlayedUser;
+const bind = (user: User, nip: string): Promise<number> => bindTelegram(h, user, nip);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const said = (code: string, params: Record<string, number> = {}) => new RegExp(escape(t.message(code, params)));
 const auditRows = () => h.db.ds.getRepository(AuditSchema).count();
-
-async function bind(user: User, nip: string): Promise<number> {
-  user.sendCommand('/start');
-  await h.reply(user.id, /NIP/);
-  user.sendText(nip);
-  await h.reply(user.id, /Kode verifikasi telah dikirim/);
-  user.sendText(await h.lastCode());
-  return idOf(await h.reply(user.id, /sudah terhubung/));
-}
 
 describe('bot: abuse limits per Telegram user', () => {
   it('one-time code steps: the 4th try in a burst of 3/hour is refused with the wait, and binds nothing', async () => {

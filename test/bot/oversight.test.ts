@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { openBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { openBotHarness, bindTelegram, messageIdOf, type PlayedUser, spoofCallback, pressOn, type BotHarness } from '../support/bot-harness.ts';
 import { OFFICERS, PEOPLE, seedPendingRequests } from '../support/storage-desk.ts';
 import { AuditSchema, OutboxSchema, RequestSchema } from '../../storage/entities/schemas.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
@@ -26,34 +26,14 @@ const SITI = 8100001;
 const RAHMAT = Number(OFFICERS.rahmat);
 const ANDI = Number(OFFICERS.andi);
 const BUDI_MANAGER = 5550003;
-type User = ReturnType<BotHarness['tg']['user']>;
-const idOf = (c: { response?: unknown }) => (c.response as { result: { message_id: number } }).result.message_id;
+type User = PlayedUser;
+const idOf = messageIdOf;
+const bind = (user: User, nip: string): Promise<number> => bindTelegram(h, user, nip);
+const spoof = (user: User, data: string): void => spoofCallback(h, user, data);
+const press = (user: User, text: RegExp, data: string): Promise<void> => pressOn(h, user, text, data);
 const t = createTemplates();
 const drain = () => drainTelegramOutbox(h.db.ds, h.api, t, () => new Date());
 const outbox = (template: string) => h.db.ds.getRepository(OutboxSchema).find({ where: { template } });
-
-async function bind(user: User, nip: string): Promise<number> {
-  user.sendCommand('/start');
-  await h.reply(user.id, /NIP/);
-  user.sendText(nip);
-  await h.reply(user.id, /Kode verifikasi telah dikirim/);
-  user.sendText(await h.lastCode());
-  return idOf(await h.reply(user.id, /sudah terhubung/));
-}
-
-let spoofed = 0;
-function spoof(user: User, data: string): void {
-  const last = h.tg.sentMessages(user.id).at(-1)!;
-  spoofed++;
-  h.tg.injectUpdate({
-    update_id: 980000 + spoofed,
-    callback_query: { id: `spoof-${spoofed}`, from: user.from, chat_instance: 'x', data, message: { message_id: last.message_id, date: 0, chat: user.chat, text: last.text } },
-  });
-}
-
-async function press(user: User, text: RegExp, data: string): Promise<void> {
-  user.pressButton(idOf(await h.reply(user.id, text)), data);
-}
 
 describe('incidents in the bot (Pasal 24)', () => {
   it('alerts each officer once with Laporkan; one tap queues one report per addressee; a second tap and a non-officer send nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { openBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { openBotHarness, bindTelegram, messageIdOf, type PlayedUser, spoofCallback, pressOn, type BotHarness } from '../support/bot-harness.ts';
 import { OFFICERS, PEOPLE, rosterRow } from '../support/storage-desk.ts';
 import { seedIssuedCertificate } from '../support/certificates.ts';
 import { tinyJpeg, tinyPdf, tinyPng } from '../support/sample-files.ts';
@@ -19,35 +19,11 @@ afterEach(async () => { await h?.close(); });
 
 const SITI = 8100001;
 const RAHMAT = Number(OFFICERS.rahmat);
-type User = ReturnType<BotHarness['tg']['user']>;
-const idOf = (c: { response?: unknown }) => (c.response as { result: { message_id: number } }).result.message_id;
-
-/** Binds the account; returns the id of the message carrying the main menu. */
-async function bind(user: User, nip: string): Promise<number> {
-  user.sendCommand('/start');
-  await h.reply(user.id, /NIP/);
-  user.sendText(nip);
-  await h.reply(user.id, /Kode verifikasi telah dikirim/);
-  user.sendText(await h.lastCode());
-  return idOf(await h.reply(user.id, /sudah terhubung/));
-}
-
-/** Callback data the bot never showed: what a crafted client can still send. */
-let spoofed = 0;
-function spoof(user: User, data: string): void {
-  const last = h.tg.sentMessages(user.id).at(-1)!;
-  spoofed++;
-  h.tg.injectUpdate({
-    update_id: 970000 + spoofed,
-    callback_query: { id: `spoof-${spoofed}`, from: user.from, chat_instance: 'x', data, message: { message_id: last.message_id, date: 0, chat: user.chat, text: last.text } },
-  });
-}
-
-/** Presses a button on the last menu the bot sent to `user` that matches `text`. */
-async function press(user: User, text: RegExp, data: string): Promise<void> {
-  const msg = await h.reply(user.id, text);
-  user.pressButton(idOf(msg), data);
-}
+type User = PlayedUser;
+const idOf = messageIdOf;
+const bind = (user: User, nip: string): Promise<number> => bindTelegram(h, user, nip);
+const spoof = (user: User, data: string): void => spoofCallback(h, user, data);
+const press = (user: User, text: RegExp, data: string): Promise<void> => pressOn(h, user, text, data);
 
 async function sitiWithCertificate(): Promise<{ siti: User; menu: number; cert: Awaited<ReturnType<typeof seedIssuedCertificate>> }> {
   h = await openBotHarness({ sandboxCa: true });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -8,7 +7,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.t
 import { startBotApiEmulator, type BotApiEmulator } from '../support/bot-api-emulator.ts';
 import { appendToMailbox, applicationMail } from '../support/mail-corpus.ts';
 import { AUTHSERV } from '../support/mail-harness.ts';
-import { PEOPLE, rosterRow } from '../support/storage-desk.ts';
+import { PEOPLE, writeRosterCsv } from '../support/storage-desk.ts';
 import { tinyJpeg, tinyPdf, tinyPng } from '../support/sample-files.ts';
 import { runCli } from '../support/run-cli.ts';
 import { startServe } from '../support/serve-process.ts';
@@ -55,11 +54,7 @@ const until = async (what: () => boolean | Promise<boolean>, timeoutMs = 30_000)
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
   tg = await startBotApiEmulator();
-  const csv = join(root, 'asn.csv');
-  writeFileSync(csv, ['nip,nik,name,email,agency,position,superior_nip', ...Object.values(PEOPLE).map((p) => {
-    const r = rosterRow(p);
-    return [r.nip, r.nik, r.name, r.email, r.agency, r.position, ''].join(',');
-  })].join('\n') + '\n');
+  const csv = writeRosterCsv(join(root, 'asn.csv'));
   env = {
     RA_DATA_DIR: join(root, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_CA: 'sandbox', RA_ALLOW_SANDBOX: '1',
     RA_IMAP_URL: dovecot().imapUrl, RA_SMTP_URL: `${smtp.url}?ignoreTLS=true`, RA_MAIL_AUTHSERV_ID: AUTHSERV, RA_MAIL_POLL_SECONDS: '1',

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotApiEmulator, type BotApiEmulator } from '../support/bot-api-emulator.ts';
-import { PEOPLE, rosterRow } from '../support/storage-desk.ts';
+import { writeRosterCsv } from '../support/storage-desk.ts';
 import { runCli } from '../support/run-cli.ts';
 import { startServe } from '../support/serve-process.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
@@ -23,11 +22,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   tg = await startBotApiEmulator();
-  const csv = join(root, 'asn.csv');
-  writeFileSync(csv, ['nip,nik,name,email,agency,position,superior_nip', ...Object.values(PEOPLE).map((p) => {
-    const r = rosterRow(p);
-    return [r.nip, r.nik, r.name, r.email, r.agency, r.position, ''].join(',');
-  })].join('\n') + '\n');
+  const csv = writeRosterCsv(join(root, 'asn.csv'));
   env = { RA_DATA_DIR: join(root, 'data'), RA_MASTER_KEY: randomBytes(32).toString('base64'), RA_TELEGRAM_TOKEN: tg.token, RA_TELEGRAM_API_ROOT: tg.apiRoot, RA_HTTP_PORT: '0' };
   expect((await runCli(['init'], env)).code).toBe(0);
   expect((await runCli(['roster', 'import', csv], env)).code).toBe(0);

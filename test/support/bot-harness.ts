@@ -57,3 +57,36 @@ export async function openBotHarness(options: { clock?: Clock; sandboxCa?: boole
     },
   };
 }
+
+/** A played Telegram user of a harness. */
+export type PlayedUser = ReturnType<BotHarness['tg']['user']>;
+
+/** The message id of a sendMessage call the bot made. */
+export const messageIdOf = (c: { response?: unknown }): number => (c.response as { result: { message_id: number } }).result.message_id;
+
+/** Binds a played user with the code mailed to their roster address; returns the id of the menu message. */
+export async function bindTelegram(h: BotHarness, user: PlayedUser, nip: string): Promise<number> {
+  user.sendCommand('/start');
+  await h.reply(user.id, /NIP/);
+  user.sendText(nip);
+  await h.reply(user.id, /Kode verifikasi telah dikirim/);
+  user.sendText(await h.lastCode());
+  return messageIdOf(await h.reply(user.id, /sudah terhubung/));
+}
+
+let spoofed = 0;
+/** Callback data the bot never showed: what a crafted client can still send. */
+export function spoofCallback(h: BotHarness, user: PlayedUser, data: string): void {
+  const last = h.tg.sentMessages(user.id).at(-1)!;
+  spoofed++;
+  h.tg.injectUpdate({
+    update_id: 970000 + spoofed,
+    callback_query: { id: `spoof-${spoofed}`, from: user.from, chat_instance: 'x', data, message: { message_id: last.message_id, date: 0, chat: user.chat, text: last.text } },
+  });
+}
+
+/** Presses a button on the next message the bot sends to `user` whose text matches. */
+export async function pressOn(h: BotHarness, user: PlayedUser, text: RegExp, data: string): Promise<void> {
+  const msg = await h.reply(user.id, text);
+  user.pressButton(messageIdOf(msg), data);
+}

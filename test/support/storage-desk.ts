@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { createKeyRing } from '../../storage/crypto/keys.ts';
 import { createStorageDesk, type StorageDesk } from '../../storage/create-desk.ts';
@@ -60,4 +61,15 @@ export async function seedPendingRequests(desk: StorageDesk, n: number): Promise
     }));
   }
   return ids;
+}
+
+/** PEOPLE as a roster CSV file, as `ra-desk roster import` reads it; returns the path. */
+export function writeRosterCsv(path: string): string {
+  const header = 'nip,nik,name,email,agency,position,superior_nip';
+  const lines = Object.values(PEOPLE).map((p) => {
+    const r = rosterRow(p);
+    return [r.nip, r.nik, r.name, r.email, r.agency, r.position, ''].join(',');
+  });
+  writeFileSync(path, [header, ...lines].join('\n') + '\n');
+  return path;
 }

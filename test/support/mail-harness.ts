@@ -10,6 +10,7 @@ import { createTemplates } from '../../templates/catalog.ts';
 import type { StorageDesk } from '../../storage/create-desk.ts';
 import type { MailConfig } from '../../cli/config.ts';
 import type { Clock } from '../../domain/ports/clock.ts';
+import type { LimitRules } from '../../domain/limits/token-bucket.ts';
 import type { CertificateAuthority } from '../../domain/ports/certificate-authority.ts';
 import { recordMailDelivery, withCertificateFile } from '../../cli/mail-app.ts';
 
@@ -33,9 +34,11 @@ export function mailConfig(imapUrl: string, smtpUrl?: string): MailConfig {
 }
 
 /** A seeded desk (roster of PEOPLE, two officers) wired to a Dovecot mailbox, as `ra-desk mail sync` wires it. */
-export async function openMailHarness(imapUrl: string, kind: DatabaseKind = 'sqlite', options: { clock?: Clock; ca?: CertificateAuthority } = {}): Promise<MailHarness> {
+export async function openMailHarness(
+  imapUrl: string, kind: DatabaseKind = 'sqlite', options: { clock?: Clock; ca?: CertificateAuthority; limits?: LimitRules } = {},
+): Promise<MailHarness> {
   const db = await openTestDatabase(kind);
-  const desk = createTestDesk(db.ds, db.dataDir, options.clock ? { clock: options.clock } : {});
+  const desk = createTestDesk(db.ds, db.dataDir, { ...(options.clock ? { clock: options.clock } : {}), ...(options.limits ? { limits: options.limits } : {}) });
   await seedDesk(desk);
   const mail = createMailDesk({
     ds: db.ds, ports: desk.ports, mail: mailConfig(imapUrl), officialDomains: ['pontianak.go.id'],

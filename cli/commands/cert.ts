@@ -7,6 +7,7 @@ import { parseIsoTime } from './reminders.ts';
 import { CERT_FILE_MAX_BYTES } from '../../storage/ca/certificate-file.ts';
 import { describeCertificateStatus } from '../../templates/certificate-status.ts';
 import { importIssuedCertificate } from '../../domain/use-cases/import-issued-certificate.ts';
+import { checkCertificate } from '../../domain/use-cases/check-certificate.ts';
 
 /**
  * `ra-desk cert status FILE [--at ISO-TIME] [--json]` (Pasal 14(2)): valid, expired, not yet valid,
@@ -28,8 +29,8 @@ export async function runCert(ctx: CommandContext): Promise<number> {
   const app = await openApp(await ctx.config());
   try {
     const ca = await app.ca();
-    if (!ca) throw new UsageError('CERT.NO_VERIFIER');
-    const report = await ca.status(readFileSync(path), at ?? app.ports.clock.now());
+    const report = await checkCertificate(app.ports, { ca, verifier: ca ? null : app.verifier() }, readFileSync(path), at ?? app.ports.clock.now());
+    if (!report) throw new UsageError('CERT.NO_VERIFIER');
     ctx.io.out(values.json ? JSON.stringify(report) : describeCertificateStatus(ctx.io.t, report));
     return report.status === 'valid' ? EXIT.ok : EXIT.failure;
   } finally {

@@ -22,6 +22,8 @@ export interface CertificateRecord {
 export interface CertificateRegister {
   create(c: CertificateRecord, tx: TransactionHandle): Promise<void>;
   findByRequest(requestId: string, tx?: TransactionHandle): Promise<CertificateRecord | null>;
+  /** The certificate this register holds under an issuer's serial (lower-case hex, no leading zeros), with its revocation time. */
+  findBySerial(issuer: string, serial: string, tx?: TransactionHandle): Promise<(CertificateRecord & { revokedAt: string | null }) | null>;
   /** Sets a delivery milestone only if it is still empty; false when it was already set. */
   setMilestone(id: string, field: 'deliveredAt' | 'receiptConfirmedAt', at: string, tx: TransactionHandle): Promise<boolean>;
   get(id: string, tx?: TransactionHandle): Promise<CertificateRecord | null>;

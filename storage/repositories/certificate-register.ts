@@ -18,6 +18,10 @@ export function createCertificateRegister(ds: DataSource): CertificateRegister {
     async create(c, tx) {
       await repo(tx).insert({ ...c, revokedAt: null, revocationReason: null, createdAt: c.notBefore });
     },
+    async findBySerial(issuer, serial, tx) {
+      const r = await repo(tx).findOneBy({ issuer, serial });
+      return r ? { ...toRecord(r), revokedAt: r.revokedAt } : null;
+    },
     async findByRequest(requestId, tx) {
       const r = await repo(tx).findOne({ where: { requestId }, order: { createdAt: 'DESC' } });
       return r ? toRecord(r) : null;

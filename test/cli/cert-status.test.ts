@@ -10,6 +10,7 @@ import { openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { linesOf, runCli } from '../support/run-cli.ts';
 import { seedDesk } from '../support/storage-desk.ts';
 import { seedIssuedCertificate } from '../support/certificates.ts';
+import { createTestBsreCa } from '../support/bsre-ca.ts';
 
 const t = createTemplates();
 
@@ -90,9 +91,20 @@ describe('ra-desk cert status', () => {
     }
   });
 
-  it('with BSrE by hand and no CA to ask, says what is needed', async () => {
-    const r = await runCli(['cert', 'status', file('valid.pem')], { ...env, RA_CA: 'bsre-manual' });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(t.message('CERT.NO_VERIFIER'));
+  it('with BSrE by hand: says what is needed without roots; with them, checks the chain, the dates and the RA\'s own revocations', async () => {
+    const none = await runCli(['cert', 'status', file('valid.pem')], { ...env, RA_CA: 'bsre-manual' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(t.message('CERT.NO_VERIFIER'));
+    const bsre = await createTestBsreCa(new Date());
+    const roots = bsre.writeRoots(db.dataDir);
+    writeFileSync(file('bsre.pem'), (await bsre.issue({ email: 'siti.aminah@pontianak.go.id' })).toString('pem'));
+    const manual = { ...env, RA_CA: 'bsre-manual', RA_CA_ROOTS: roots };
+    const good = await runCli(['cert', 'status', file('bsre.pem')], manual);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toContain(t.message('CERTCHECK.CHAIN_OK'));
+    expect(good.stdout).toContain(t.message('CERTCHECK.NOT_REVOKED_AT_RA'));
+    const foreign = await runCli(['cert', 'status', file('valid.pem')], manual);
+    expect(foreign.code).toBe(1);
+    expect(foreign.stdout).toMatch(/bukan CA yang dikenal/);
   });
 });

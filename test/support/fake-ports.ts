@@ -602,6 +602,10 @@ export function createFakeDesk(overrides: FakeDeskOverrides = {}): FakeDesk {
   const certificates: CertificateRegister = {
     async create(c) { certificateRows.push(c); },
     findByRequest: async (id) => certificateRows.filter((c) => c.requestId === id).at(-1) ?? null,
+    findBySerial: async (issuer, serial) => {
+      const c = certificateRows.find((x) => x.issuer === issuer && x.serial === serial);
+      return c ? { ...c, revokedAt: null } : null;
+    },
     async setMilestone(id, field, at) {
       const i = certificateRows.findIndex((c) => c.id === id && c[field] === null);
       if (i < 0) return false;

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, UploadedDoc } from '../context.ts';
 import { parseNik, maskNik } from '../../domain/identity/nik.ts';
 import { checkFileType } from '../../domain/documents/file-type.ts';
+import { downloadAll } from './receive-document.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
 import { allowedUses, defaultUses, isCertificateType, isCertificateUse, type CertificateType } from '../../domain/certificates/certificate.ts';
 import { allowed } from './abuse-limits.ts';
@@ -110,11 +111,7 @@ async function submit(ctx: BotContext, certificateType: string, uses: readonly s
   if (!person) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   // Refused: the conversation stays at its last step, so sending the last file again later submits.
   if (!(await allowed(ctx, 'request'))) return;
-  const documents = [];
-  for (const d of docs) {
-    const f = await ctx.api.getFile(d.fileId);
-    documents.push({ kind: d.kind, filename: d.filename, bytes: await ctx.desk.download(f.file_path ?? '') });
-  }
+  const documents = await downloadAll(ctx, docs);
   const r = await submitApplication(ctx.desk.ports, {
     channel: 'telegram', email: person.email, nik: ctx.desk.unseal(nikSealed), nip: person.nip, name: person.name,
     certificateType, uses, documents, telegramChatId: String(ctx.chat!.id), acknowledge: false,

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { confirmReceipt, issueCertificate, recordCertificateDelivery } from '../../domain/use-cases/issue-certificate.ts';
 import { isCaseId } from '../../domain/requests/case-id.ts';
+import { receiptText } from '../../templates/receipt.ts';
 
 const MAX_CSR_BYTES = 64 * 1024;
 
@@ -41,11 +42,8 @@ delivery.callbackQuery(/^rcpt:(.+)$/, async (ctx) => {
   const person = await ctx.desk.ports.roster.findByPersonId(ctx.binding.personId);
   const cert = await ctx.desk.ports.certificates.findByRequest(id);
   const at = ctx.desk.ports.clock.now().toISOString();
-  const receiptText = ctx.desk.t.render('receipt.txt', {
-    requestId: id, serial: cert?.serial ?? '-', issuer: cert?.issuer ?? '-', notBefore: cert?.notBefore ?? '-', notAfter: cert?.notAfter ?? '-',
-    fingerprint: cert?.fingerprint ?? '-', name: person?.name ?? '-', nip: person?.nip ?? '-', at, channel: 'Telegram',
-  });
-  const r = await confirmReceipt(ctx.desk.ports, { requestId: id, personId: ctx.binding.personId, receiptText });
+  const text = receiptText(ctx.desk.t, { requestId: id, certificate: cert, name: person?.name ?? '-', nip: person?.nip ?? null, at, channel: 'Telegram' });
+  const r = await confirmReceipt(ctx.desk.ports, { requestId: id, personId: ctx.binding.personId, receiptText: text });
   if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   await ctx.reply(ctx.say('BOT.RECEIPT_DONE', { id, at: r.value.at.slice(0, 16).replace('T', ' ') }));

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, UploadedDoc } from '../context.ts';
 import { parseNik, maskNik } from '../../domain/identity/nik.ts';
 import { requestRenewal } from '../../domain/use-cases/request-renewal.ts';
+import { requestsAboutCertificate } from '../../domain/use-cases/requests-about-certificate.ts';
 import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
 import type { CheckResult } from '../../domain/requests/case-record.ts';
 import { downloadAll, receiveDocument } from './receive-document.ts';
@@ -95,7 +96,6 @@ const missingLines = (ctx: BotContext, checks: readonly CheckResult[]): string =
 
 async function incompleteRenewal(ctx: BotContext, certificateId: string): Promise<string | null> {
   const person = await ctx.desk.ports.roster.findByPersonId(ctx.binding?.personId ?? '');
-  if (!person?.nip) return null;
-  const mine = await ctx.desk.ports.cases.list({ kind: 'renewal', applicantNip: person.nip, status: 'incomplete', limit: 50 });
-  return mine.find((c) => c.details['renewsCertificateId'] === certificateId && c.details['dataChanged'] === 'yes')?.id ?? null;
+  const waiting = await requestsAboutCertificate(ctx.desk.ports, 'renewal', person?.nip ?? null, certificateId, 'incomplete');
+  return waiting.find((c) => c.details['dataChanged'] === 'yes')?.id ?? null;
 }

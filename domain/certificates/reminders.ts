@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestStatus } from '../requests/request-status.ts';
+import { REQUEST_IN_PROGRESS, type RequestStatus } from '../requests/request-status.ts';
 import { ok, refuse, type Result } from '../shared/result.ts';
 
 /**
@@ -18,7 +18,7 @@ export const DAY_MS = 86_400_000;
  * (17(3)). A `rejected` or `cancelled` renewal does not stop them: the duty to renew is still open. A
  * `completed` one needs no entry here, because it produced a newer certificate, which stops them too.
  */
-export const RENEWAL_IN_PROGRESS: readonly RequestStatus[] = ['incomplete', 'pending_review', 'approved', 'submitted_to_ca'];
+export const RENEWAL_IN_PROGRESS: readonly RequestStatus[] = REQUEST_IN_PROGRESS;
 
 /** What the sweep knows about a certificate's owner beyond the certificate itself. */
 export interface ReminderStopFacts {

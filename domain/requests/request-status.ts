@@ -7,6 +7,10 @@ export const REQUEST_STATUSES = [
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+/** A request not yet finished: a second one of the same kind about the same certificate waits for it. */
+export const REQUEST_IN_PROGRESS: readonly RequestStatus[] = ['incomplete', 'pending_review', 'approved', 'submitted_to_ca'];
+export const isInProgress = (s: string): boolean => (REQUEST_IN_PROGRESS as readonly string[]).includes(s);
+
 export const TICKET_STATUSES = ['open', 'answered', 'escalated', 'resolved'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 

@@ -1,6 +1,7 @@
 import type { CertificateAuthority, CertificateCheckCode, CertificateStatusReport } from '../ports/certificate-authority.ts';
 import type { CertificateVerifier } from '../ports/certificate-verifier.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { validityAt } from '../certificates/validity.ts';
 
 /**
  * Is this certificate good? (Pasal 14(2)) — for its holder or anyone relying on it. With a CA the desk
@@ -23,9 +24,8 @@ export async function checkCertificate(
   const held = await p.certificates.findBySerial(c.issuer, c.serial);
   const revokedAt = held?.state === 'revoked' && held.revokedAt && Date.parse(held.revokedAt) <= at.getTime() ? held.revokedAt : null;
   reasons.push(revokedAt ? 'CERTCHECK.REVOKED' : 'CERTCHECK.NOT_REVOKED_AT_RA');
-  const tooEarly = at.getTime() < Date.parse(c.notBefore);
-  const tooLate = at.getTime() > Date.parse(c.notAfter);
-  reasons.push(tooEarly ? 'CERTCHECK.NOT_YET_VALID' : tooLate ? 'CERTCHECK.EXPIRED' : 'CERTCHECK.WITHIN_VALIDITY');
+  const validity = validityAt(new Date(c.notBefore), new Date(c.notAfter), at);
+  reasons.push(validity.reason);
   if (revokedAt) return { status: 'revoked', reasons, ...facts, revokedAt };
-  return { status: tooEarly ? 'not_yet_valid' : tooLate ? 'expired' : 'valid', reasons, ...facts };
+  return { status: validity.status, reasons, ...facts };
 }

@@ -9,6 +9,8 @@ import { personActor } from '../audit/audit-event.ts';
 import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
 import { gatherIdentityFacts } from './identity-facts.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { requestsAboutCertificate } from './requests-about-certificate.ts';
+import { isInProgress } from '../requests/request-status.ts';
 
 export interface RenewalInput {
   readonly channel: Channel;
@@ -39,7 +41,6 @@ export type RenewalCode =
 
 /** Items that still apply when nothing about the owner changed: they are still ASN, at the same address. */
 const UNCHANGED_ITEMS: readonly RuleCode[] = ['official_email', 'roster'];
-const OPEN_STATUSES = ['incomplete', 'pending_review', 'approved', 'submitted_to_ca'];
 
 /**
  * A renewal (pembaruan, Pasal 17): only the owner, before the certificate expires (an expired one needs a
@@ -114,8 +115,7 @@ function changedSince(original: CaseRecord, person: RosterPerson): boolean {
 
 /** Whether this certificate already has a renewal under way or done (a rejected one leaves the duty open). */
 async function renewalState(p: DeskPorts, nip: string | null, certificateId: string): Promise<'none' | 'open' | 'done'> {
-  if (!nip) return 'none';
-  const mine = (await p.cases.list({ kind: 'renewal', applicantNip: nip, limit: 200 })).filter((c) => c.details['renewsCertificateId'] === certificateId);
-  if (mine.some((c) => OPEN_STATUSES.includes(c.status))) return 'open';
+  const mine = await requestsAboutCertificate(p, 'renewal', nip, certificateId);
+  if (mine.some((c) => isInProgress(c.status))) return 'open';
   return mine.some((c) => c.status === 'completed') ? 'done' : 'none';
 }

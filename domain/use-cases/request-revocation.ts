@@ -12,6 +12,8 @@ import { verifyRevocation } from '../revocation/verification.ts';
 import { sortIncomingDocuments, type IncomingDocument, type RefusedDocument } from './incoming-documents.ts';
 import { createTicket } from './open-ticket.ts';
 import type { DeskPorts } from './desk-ports.ts';
+import { requestsAboutCertificate } from './requests-about-certificate.ts';
+import { isInProgress } from '../requests/request-status.ts';
 
 export interface RevocationInput {
   readonly channel: Channel;
@@ -44,8 +46,6 @@ export type RevocationCode =
   | 'REVOKE.BAD_GROUND' | 'REVOKE.NOTE_REQUIRED' | 'REVOKE.CERTIFICATE_UNKNOWN' | 'REVOKE.NOT_OWNER' | 'REVOKE.NOT_ACTIVE'
   | 'REVOKE.ALREADY_REQUESTED' | 'REVOKE.NOT_ON_ROSTER' | 'REVOKE.RESTRICTED';
 
-/** A revocation not yet finished blocks a second one for the same certificate. */
-const OPEN_STATUSES = ['incomplete', 'pending_review', 'approved', 'submitted_to_ca'];
 
 /**
  * A revocation request (Pasal 18), behind the bot's "Cabut", the mail handler and the RA's own requests.
@@ -68,7 +68,7 @@ export async function requestRevocation(p: DeskPorts, input: RevocationInput): P
   const refusal = refuseCertificate(certificate, input.askedBy ? null : input.personId);
   if (refusal) return refusal;
   const cert = certificate!;
-  if (await hasOpenRevocation(p, person.nip, cert.id)) return refuse('REVOKE.ALREADY_REQUESTED', { serial: cert.serial });
+  if ((await requestsAboutCertificate(p, 'revocation', person.nip, cert.id)).some((c) => isInProgress(c.status))) return refuse('REVOKE.ALREADY_REQUESTED', { serial: cert.serial });
 
   const { accepted, refused: refusedDocuments } = sortIncomingDocuments(input.documents, p.settings.maxFileBytes);
   const email = normaliseEmail(person.email);
@@ -114,12 +114,6 @@ function refuseCertificate(cert: CertificateRecord | null, ownerPersonId: string
   if (ownerPersonId !== null && cert.ownerPersonId !== ownerPersonId) return refuse('REVOKE.NOT_OWNER');
   if (cert.state !== 'active') return refuse('REVOKE.NOT_ACTIVE', { serial: cert.serial });
   return null;
-}
-
-async function hasOpenRevocation(p: DeskPorts, nip: string | null, certificateId: string): Promise<boolean> {
-  if (!nip) return false;
-  const mine = await p.cases.list({ kind: 'revocation', applicantNip: nip, limit: 200 });
-  return mine.some((c) => c.details['certificateId'] === certificateId && OPEN_STATUSES.includes(c.status));
 }
 
 async function openLossIncident(

@@ -5,6 +5,7 @@ import type { CertificateAuthority } from '../../domain/ports/certificate-author
 import type { CaseRecord } from '../../domain/requests/case-record.ts';
 import { confirmReceipt, issueCertificate } from '../../domain/use-cases/issue-certificate.ts';
 import type { Templates } from '../../templates/catalog.ts';
+import { receiptText } from '../../templates/receipt.ts';
 import type { InboundMessage } from './inbound-message.ts';
 
 /** A CSR is about a kilobyte; anything far larger is not one (storage/ca/csr-file.ts bounds it too). */
@@ -59,11 +60,8 @@ export async function handleReceiptReply(
   const cert = await ports.certificates.findByRequest(req.id);
   const person = req.applicant.personId ? await ports.roster.findByPersonId(req.applicant.personId) : null;
   const at = ports.clock.now().toISOString();
-  const receiptText = t.render('receipt.txt', {
-    requestId: req.id, serial: cert?.serial ?? '-', issuer: cert?.issuer ?? '-', notBefore: cert?.notBefore ?? '-', notAfter: cert?.notAfter ?? '-',
-    fingerprint: cert?.fingerprint ?? '-', name: person?.name ?? req.applicant.name, nip: person?.nip ?? '-', at, channel: 'E-mail',
-  });
-  const r = await confirmReceipt(ports, { requestId: req.id, personId: req.applicant.personId ?? '', receiptText });
+  const text = receiptText(t, { requestId: req.id, certificate: cert, name: person?.name ?? req.applicant.name, nip: person?.nip ?? null, at, channel: 'E-mail' });
+  const r = await confirmReceipt(ports, { requestId: req.id, personId: req.applicant.personId ?? '', receiptText: text });
   if (!r.ok) return r.code;
   await ports.notifier.enqueue({
     dedupeKey: `receipt:${req.id}`, channel: 'email', recipient: req.applicant.email, template: 'receipt-confirmed',

@@ -20,6 +20,7 @@ import { fingerprintOf, leafOf, normaliseSerial, parseCertificates, verifyChain 
 import { parseCsr } from './csr-file.ts';
 import { readRevocations, writeRevocations, type RevocationEntry } from './revocation-list.ts';
 import * as x509 from './x509.ts';
+import { validityAt } from '../../domain/certificates/validity.ts';
 
 /**
  * The `sandbox` CA (`RA_CA=sandbox`): a local root and issuing CA for the demo and the tests, so the
@@ -345,11 +346,10 @@ export function createSandboxCa(options: SandboxCaOptions): CertificateAuthority
     const revocation: RevocationEntry | undefined = (await readRevocations(paths.revocations))
       .find((e) => e.serial === facts.serial && Date.parse(e.at) <= at.getTime());
     reasons.push(revocation ? 'CERTCHECK.REVOKED' : 'CERTCHECK.NOT_REVOKED');
-    const tooEarly = at.getTime() < cert.notBefore.getTime();
-    const tooLate = at.getTime() > cert.notAfter.getTime();
-    reasons.push(tooEarly ? 'CERTCHECK.NOT_YET_VALID' : tooLate ? 'CERTCHECK.EXPIRED' : 'CERTCHECK.WITHIN_VALIDITY');
+    const validity = validityAt(cert.notBefore, cert.notAfter, at);
+    reasons.push(validity.reason);
     if (revocation) return { status: 'revoked', reasons, ...facts, revokedAt: revocation.at, revocationReason: revocation.reason };
-    return { status: tooEarly ? 'not_yet_valid' : tooLate ? 'expired' : 'valid', reasons, ...facts };
+    return { status: validity.status, reasons, ...facts };
   }
 
   return { kind: 'sandbox', issue, revoke, crlPem, status };

@@ -2,7 +2,7 @@ import type { App } from './app.ts';
 import { createMailDesk, type MailDesk } from '../mail/mail-desk.ts';
 import { createSmtpTransport } from '../mail/outbox/smtp-transport.ts';
 import { drainMailOutbox, type DrainReport } from '../mail/outbox/send-outbox.ts';
-import { createTemplates } from '../templates/catalog.ts';
+import { createTemplates, type Templates } from '../templates/catalog.ts';
 import { recordCertificateDelivery } from '../domain/use-cases/issue-certificate.ts';
 import { certificateForDelivery } from '../domain/use-cases/import-issued-certificate.ts';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
@@ -18,11 +18,11 @@ export async function mailDeskOf(app: App): Promise<MailDesk> {
 }
 
 /** Sends what the e-mail outbox holds; null when no SMTP server is configured. */
-export async function drainOutboxOf(app: App): Promise<DrainReport | null> {
+/** `t` is passed by long-running callers, so templates are compiled once, not on every drain. */
+export async function drainOutboxOf(app: App, t: Templates = createTemplates()): Promise<DrainReport | null> {
   if (!app.config.mail.smtpUrl) return null;
   const transport = createSmtpTransport(app.config.mail.smtpUrl);
   try {
-    const t = createTemplates();
     const total: DrainReport = { sent: 0, retried: 0, failed: 0 };
     // A pass takes up to 100 rows; keep going while passes make progress, so `mail sync --once` sends
     // everything due (a retried row waits for its backoff and stops the loop).

@@ -9,7 +9,6 @@ import { startPolling, stopPolling } from '../../bot/run-bot.ts';
 import { startWebhookServer } from '../../bot/run-webhook.ts';
 import { drainTelegramOutbox } from '../../bot/outbox/send-telegram.ts';
 import { recoverInterruptedUpdates } from '../../bot/recover-interrupted.ts';
-import { createTemplates } from '../../templates/catalog.ts';
 import { scheduleReminders } from './reminders.ts';
 import { scheduleOversight } from './oversight.ts';
 import { createLogger } from '../service/logger.ts';
@@ -111,12 +110,12 @@ export async function runServe(ctx: CommandContext): Promise<number> {
     });
     info('http.start', 'SERVE.HTTP_STARTED', { host: config.http.host, port: http.port });
   }
-  const t = createTemplates();
+  const { t } = io;
   let sending = Promise.resolve();
   const sender = setInterval(() => {
     sending = sending.then(async () => {
       if (stopping) return;
-      await drainOutboxOf(app);
+      await drainOutboxOf(app, t);
       if (bot) await drainTelegramOutbox(app.ds, bot.api, t, () => app.ports.clock.now(), app.ports);
     }).catch((e: unknown) => fail('outbox', 'SERVE.OUTBOX_ERROR', { reason: reasonOf(e) }));
   }, 5_000);

@@ -113,7 +113,7 @@ export class Stage {
 
   /** Sends what both outboxes hold and prints the mails that reached the receiver. */
   async deliver(): Promise<void> {
-    await drainOutboxOf(this.app);
+    await drainOutboxOf(this.app, this.t);
     await drainTelegramOutbox(this.app.ds, this.bot.api, this.t, () => this.app.ports.clock.now());
     // The bot's own Telegram calls are printed as they happen; mails once delivered.
     this.transcript.mailOut(this.smtp.messages);

@@ -100,6 +100,10 @@ describe('createConfig', () => {
     ['RA_TIMEZONE', 'Mars/Base'],
     ['RA_BSRE_STALL_DAYS', '0'],
     ['RA_BSRE_STALL_DAYS', 'three'],
+    ['RA_OUTBOX_LEASE_SECONDS', '0'],
+    ['RA_OUTBOX_LEASE_SECONDS', 'lima menit'],
+    ['RA_HTTP_PORT', '70000'],
+    ['RA_HTTP_HOST', 'localhost/metrics'],
   ])('refuses %s=%j with one line that names the variable', (name, value) => {
     const e = configError({ RA_DATA_DIR: '/srv/ra', [name]: value });
     expect(e.name).toBe('ConfigError');

@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bot, InlineKeyboard, type Context } from 'grammy';
@@ -15,6 +14,7 @@ import { startPolling } from '../bot/run-bot.ts';
 import { benchPerson, mixOf, PRESSED, queuedOtp, scriptFor, seedBound, seedRoster, type StepEnv } from './bot-workload.ts';
 import { percentile, probe, runPass, type PassResult, type Probe, type SimUser } from './bot-drive.ts';
 import type { BenchContext } from './run.ts';
+import { profiled, machineFacts } from './measure.ts';
 
 /**
  * `npm run bench -- bot [--scale 0.1] [--cpu-prof] [--think-ms 1000]`
@@ -88,22 +88,6 @@ function parseOptions(args: readonly string[]): Options {
   return { scale, cpuProf: values['cpu-prof'], thinkMs };
 }
 
-/** Runs `work` under the V8 sampling profiler and writes the profile to `file` (open it in Chrome DevTools). */
-async function profiled<T>(file: string, work: () => Promise<T>): Promise<T> {
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-    const value = await work();
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    return value;
-  } finally {
-    session.disconnect();
-  }
-}
-
 interface Population {
   readonly warm: number;
   readonly users: number;
@@ -163,7 +147,7 @@ async function runTurn<C extends Context>(
       const from = tg.calls.length;
       const paced = phase === 2;
       const drive = () => runPass(tg, p, users, env, paced ? { thinkMs, rampMs: thinkMs } : { thinkMs: 0, rampMs: 0 });
-      const pass = profileFile && phase > 0 ? await profiled(profileFile.replace('.cpuprofile', `-${paced ? 'paced' : 'flat-out'}.cpuprofile`), drive) : await drive();
+      const pass = profileFile && phase > 0 ? (await profiled(profileFile.replace('.cpuprofile', `-${paced ? 'paced' : 'flat-out'}.cpuprofile`), drive)).value : await drive();
       const label = `${name} ${title}`;
       const problems = [...checkCalls(tg, from, pass, label), ...(after ? await after(phase, users) : [])];
       say(`  ${label.padEnd(20)} ${pass.updates} updates in ${pass.seconds.toFixed(2)} s: ${pass.perSecond.toFixed(0)} updates/s, ` +
@@ -291,10 +275,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       bench: 'bot',
       at: new Date().toISOString(),
       scale,
-      machine: {
-        cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 1024 ** 3, 1), node: process.version,
-        loadAverage: load.map((l) => round(l, 2)),
-      },
+      machine: machineFacts(load),
       figures: {
         updatesPerSecond: { value: round(desk1.perSecond, 1), unit: 'updates/s', target: `>= ${TARGET_PER_SECOND}`, pass: rateOk },
         baselineUpdatesPerSecond: { value: round(base1.perSecond, 1), unit: 'updates/s' },

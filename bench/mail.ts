@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { RequestSchema } from '../storage/entities/schemas.ts';
 import type { BenchContext } from './run.ts';
 import type { RssReport } from './mail-rss-worker.ts';
 import { mulberry32 as prng } from '../test/support/prng.ts';
+import { profiled, machineFacts } from './measure.ts';
 
 /** A benchmark is load, not abuse: the per-sender limits (RA_LIMIT_*) are off, as `0` turns them off. */
 const NO_LIMITS = { request: { perHour: 0 }, otp: { perHour: 0 }, upload: { perHour: 0 } } as const;
@@ -338,19 +338,9 @@ function profiler(enabled: boolean, file: string): { around: Around; profile: ()
   let recorded: CpuProfile | undefined;
   const around: Around = async (work) => {
     if (!enabled) return work();
-    const session = new Session();
-    session.connect();
-    try {
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-      const value = await work();
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
-      recorded = profile as unknown as CpuProfile;
-      return value;
-    } finally {
-      session.disconnect();
-    }
+    const { value, profile } = await profiled(file, work);
+    recorded = profile as CpuProfile;
+    return value;
   };
   return { around, profile: () => recorded };
 }
@@ -462,11 +452,8 @@ export async function run(ctx: BenchContext): Promise<void> {
       at: new Date().toISOString(),
       scale: o.scale,
       cpuProfiling: o.cpuProf,
-      machine: {
-        cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 1024 ** 3, 1), node: process.version,
-        // One-minute load average when the timed passes began and ended: above the core count, a neighbour competed.
-        loadAverage: load.map((l) => round(l, 2)),
-      },
+      // One-minute load average when the timed passes began and ended: above the core count, a neighbour competed.
+      machine: machineFacts(load),
       figures: {
         messagesPerSecond: { value: round(e2e.perSecond, 2), unit: 'messages/s' },
         baselineMessagesPerSecond: { value: round(baseline.perSecond, 2), unit: 'messages/s' },

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -14,6 +14,7 @@ import { sendReminders, type ReminderRunReport } from '../domain/use-cases/send-
 import { DAY_MS, REMINDER_DAYS } from '../domain/certificates/reminders.ts';
 import type { BenchContext } from './run.ts';
 import { mulberry32 as prng } from '../test/support/prng.ts';
+import { machineFacts } from './measure.ts';
 
 /**
  * `npm run bench -- reminders [--scale 0.1]`
@@ -214,10 +215,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       bench: 'reminders',
       at: new Date().toISOString(),
       scale,
-      machine: {
-        cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 1024 ** 3, 1), node: process.version,
-        loadAverage: load.map((l) => round(l, 2)),
-      },
+      machine: machineFacts(load),
       figures: {
         sweepMs: { value: round(sweepMs, 1), unit: 'ms', target: `< ${TARGET_SWEEP_MS}`, pass },
         certificates: { value: seeded.certificates, unit: 'rows' },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -14,6 +14,7 @@ import { renderAnnualReport } from '../templates/report/annual-report.ts';
 import { createTemplates } from '../templates/catalog.ts';
 import type { BenchContext } from './run.ts';
 import { mulberry32 as prng } from '../test/support/prng.ts';
+import { machineFacts } from './measure.ts';
 
 /**
  * `npm run bench -- report [--scale 0.1]`
@@ -245,7 +246,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     ];
     const result = {
       bench: 'report', at: new Date().toISOString(), scale,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 1024 ** 3, 1), node: process.version, loadAverage: load.map((l) => round(l, 2)) },
+      machine: machineFacts(load),
       figures: {
         annualReportMs: { value: round(firstMs, 1), unit: 'ms', target: `< ${TARGET_MS}`, pass },
         coverageQuerySeeksIndex: { value: seeksOwner, target: 'SEARCH c USING INDEX ix_certificates_owner, no SCAN of certificates', pass: seeksOwner },

@@ -1,9 +1,8 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext, ChatStep } from '../context.ts';
 import type { BotDeps } from '../bot-deps.ts';
-import { BotSessionSchema, BotUpdateSchema } from '../../storage/entities/schemas.ts';
+import { createBotLedger, STARTED, type ChatState } from '../../storage/bot-ledger.ts';
 import { ANONYMOUS_TELEGRAM_IDS } from '../../domain/people/officer.ts';
-import { inWriteTransaction } from '../../storage/data-source.ts';
 
 /**
  * Runs first for every update: drops an update id already handled (Telegram redelivers after a crash or
@@ -14,44 +13,33 @@ import { inWriteTransaction } from '../../storage/data-source.ts';
 export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
   /** Updates this process is handling right now: a duplicate delivery of one of them is simply dropped. */
   const inFlight = new Set<string>();
+  const ledger = createBotLedger(deps.ds, () => deps.ports.clock.now());
   return async (ctx, next) => {
     const updateId = String(ctx.update.update_id);
     if (inFlight.has(updateId)) return;
-    const repo = () => deps.ds.getRepository(BotUpdateSchema);
-    try {
-      // The primary key is the claim, taken before any work: an update is never worked on twice. It is
-      // marked finished afterwards; a claim still unfinished when the update comes again means the
-      // process died in the middle of it (Telegram redelivers what was not confirmed).
-      // Every write goes through a write transaction: on SQLite the connection is shared with other handlers.
-      await inWriteTransaction(deps.ds, (qr) => qr.manager.getRepository(BotUpdateSchema)
-        .insert({ updateId, handledAt: STARTED, chatId: ctx.chat ? String(ctx.chat.id) : null }));
-    } catch {
-      const row = await repo().findOneBy({ updateId }).catch(() => null);
-      if (row?.handledAt !== STARTED) return;
-      // Interrupted by a crash: its work may be half done, so it is not run again (no second request);
-      // the sender is told, once, to send it again instead of waiting for an answer that never comes.
-      const marked = await inWriteTransaction(deps.ds, (qr) => qr.manager.getRepository(BotUpdateSchema)
-        .update({ updateId, handledAt: STARTED }, { handledAt: deps.ports.clock.now().toISOString() }));
-      if ((marked.affected ?? 0) === 1 && ctx.chat) await ctx.api.sendMessage(ctx.chat.id, deps.t.message('BOT.INTERRUPTED')).catch(() => undefined);
-      return;
-    }
     inFlight.add(updateId);
-    let session: { chatId: string; state: string } | null = null;
     try {
-      session = await handle(ctx, next);
+      // The claim is taken before any work: an update is never worked on twice. It is marked finished
+      // afterwards; a claim still unfinished when the update comes again means the process died in the
+      // middle of it (Telegram redelivers what was not confirmed): its work may be half done, so it is
+      // not run again, and the sender is told, once, to send it again.
+      const claim = await ledger.claim(updateId, ctx.chat ? String(ctx.chat.id) : null);
+      if (claim.outcome === 'interrupted' && ctx.chat) await ctx.api.sendMessage(ctx.chat.id, deps.t.message('BOT.INTERRUPTED')).catch(() => undefined);
+      if (claim.outcome !== 'fresh') return;
+      let session: ChatState | null = null;
+      try {
+        session = await handle(ctx, next, claim.session);
+      } finally {
+        // One write for both: the chat's new state and the update marked finished.
+        await ledger.finish(updateId, deps.ports.clock.now().toISOString(), session);
+      }
     } finally {
       inFlight.delete(updateId);
-      // One write for both: the chat's new state and the update marked finished.
-      const at = deps.ports.clock.now().toISOString();
-      await inWriteTransaction(deps.ds, async (qr) => {
-        if (session) await qr.manager.getRepository(BotSessionSchema).upsert({ chatId: session.chatId, state: session.state, updatedAt: at }, ['chatId']);
-        await qr.manager.getRepository(BotUpdateSchema).update({ updateId }, { handledAt: at });
-      });
     }
   };
 
   /** Runs the features; returns the chat's conversation state to save when it changed. */
-  async function handle(ctx: Parameters<MiddlewareFn<BotContext>>[0], next: () => Promise<void>): Promise<{ chatId: string; state: string } | null> {
+  async function handle(ctx: Parameters<MiddlewareFn<BotContext>>[0], next: () => Promise<void>, saved: string | null): Promise<ChatState | null> {
     Object.assign(ctx, { desk: deps, binding: null, officer: null, conversation: { step: 'idle' } as ChatStep });
     ctx.say = (code, params) => deps.t.message(code, params);
     const fromId = ctx.from?.id === undefined ? null : String(ctx.from.id);
@@ -61,11 +49,7 @@ export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
       ctx.officer = officer?.active ? officer : null;
     }
     const chatId = ctx.chat?.id === undefined ? null : String(ctx.chat.id);
-    const sessions = deps.ds.getRepository(BotSessionSchema);
-    if (chatId) {
-      const row = await sessions.findOneBy({ chatId });
-      if (row) ctx.conversation = JSON.parse(row.state) as ChatStep;
-    }
+    if (chatId && saved !== null) ctx.conversation = JSON.parse(saved) as ChatStep;
     const before = JSON.stringify(ctx.conversation);
     await next();
     const after = JSON.stringify(ctx.conversation);
@@ -74,5 +58,4 @@ export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
   }
 }
 
-/** `handled_at` of a claimed update whose work has not finished. */
-export const STARTED = 'started';
+export { STARTED };

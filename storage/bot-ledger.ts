@@ -1,0 +1,84 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { groupCommit } from './group-commit.ts';
+import { dialectOf, type Dialect } from './sql-binder.ts';
+
+/** `handled_at` of a claimed update whose work has not finished. */
+export const STARTED = 'started';
+
+/** What a claim found. */
+export type Claim =
+  /** Ours to handle; `session` is the chat's saved conversation state (JSON), if any. */
+  | { readonly outcome: 'fresh'; readonly session: string | null }
+  /** Handled before (Telegram delivered it again): drop it. */
+  | { readonly outcome: 'handled' }
+  /** A process died in the middle of it; this claim marked it, so the chat is told once to send it again. */
+  | { readonly outcome: 'interrupted' };
+
+export interface ChatState {
+  readonly chatId: string;
+  readonly state: string;
+}
+
+/**
+ * The bot's record of updates (`bot_updates`) and of each chat's conversation state (`bot_sessions`).
+ * Every update is claimed before any work on it and marked finished after, with the chat's new state in
+ * the same write. Claims and finishes of concurrent updates share transactions (group commit): at a
+ * thousand updates a second, two fsynced commits per update would be most of the bot's time.
+ */
+export interface BotLedger {
+  claim(updateId: string, chatId: string | null): Promise<Claim>;
+  finish(updateId: string, at: string, session: ChatState | null): Promise<void>;
+}
+
+type Op =
+  | { readonly kind: 'claim'; readonly updateId: string; readonly chatId: string | null; readonly at: string }
+  | { readonly kind: 'finish'; readonly updateId: string; readonly at: string; readonly session: ChatState | null };
+
+/** Turns `?` into `$1, $2, …` for PostgreSQL; the statements are fixed, so each is prepared once. */
+const placeholders = (dialect: Dialect, sql: string): string => {
+  let n = 0;
+  return dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+};
+
+export function createBotLedger(ds: DataSource, now: () => Date): BotLedger {
+  const d = dialectOf(ds);
+  const sql = {
+    claim: placeholders(d, `INSERT INTO bot_updates (update_id, handled_at, chat_id) VALUES (?, '${STARTED}', ?) ON CONFLICT (update_id) DO NOTHING RETURNING update_id`),
+    state: placeholders(d, 'SELECT handled_at FROM bot_updates WHERE update_id = ?'),
+    interrupted: placeholders(d, `UPDATE bot_updates SET handled_at = ? WHERE update_id = ? AND handled_at = '${STARTED}' RETURNING update_id`),
+    session: placeholders(d, 'SELECT state FROM bot_sessions WHERE chat_id = ?'),
+    save: placeholders(d, 'INSERT INTO bot_sessions (chat_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'),
+    finish: placeholders(d, 'UPDATE bot_updates SET handled_at = ? WHERE update_id = ?'),
+  };
+  // The structured result: its `records` are the rows on both drivers (PostgreSQL's plain result of an UPDATE is not).
+  const rows = async (qr: QueryRunner, query: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
+    ((await qr.query(query, params, true)) as { records?: Record<string, unknown>[] }).records ?? [];
+
+  async function apply(qr: QueryRunner, op: Op): Promise<Claim | undefined> {
+    if (op.kind === 'finish') {
+      if (op.session) await qr.query(sql.save, [op.session.chatId, op.session.state, op.at]);
+      await qr.query(sql.finish, [op.at, op.updateId]);
+      return undefined;
+    }
+    if ((await rows(qr, sql.claim, [op.updateId, op.chatId])).length === 1) {
+      const saved = op.chatId === null ? [] : await rows(qr, sql.session, [op.chatId]);
+      return { outcome: 'fresh', session: (saved[0]?.state as string | undefined) ?? null };
+    }
+    const [row] = await rows(qr, sql.state, [op.updateId]);
+    if (row?.handled_at !== STARTED) return { outcome: 'handled' };
+    // Interrupted by a crash: its work may be half done, so it is not run again (no second request).
+    // Only the claim that marks it reports it, so the chat is told once.
+    const marked = await rows(qr, sql.interrupted, [op.at, op.updateId]);
+    return marked.length === 1 ? { outcome: 'interrupted' } : { outcome: 'handled' };
+  }
+
+  const commits = groupCommit(ds, apply);
+  return {
+    async claim(updateId, chatId) {
+      return (await commits.submit({ kind: 'claim', updateId, chatId, at: now().toISOString() }))!;
+    },
+    async finish(updateId, at, session) {
+      await commits.submit({ kind: 'finish', updateId, at, session });
+    },
+  };
+}

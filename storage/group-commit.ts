@@ -1,0 +1,65 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { inWriteTransaction } from './data-source.ts';
+
+/**
+ * Small writes that many concurrent callers make (the bot's claim and finish of every update) share
+ * one write transaction instead of one each: every commit is an fsync under `synchronous=FULL`, and on
+ * SQLite the write transactions of a process take turns. Each caller still gets its own answer only
+ * after the transaction holding its write has committed, so its guarantee is the same as with a
+ * transaction of its own. Writes queued while a batch is being written go into the next batch.
+ */
+export interface GroupCommit<Op, R> {
+  submit(op: Op): Promise<R>;
+}
+
+interface Waiting<Op, R> {
+  readonly op: Op;
+  readonly resolve: (r: R) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** `apply` writes one op inside the shared transaction; a throw rolls the whole batch back and fails every op in it. */
+export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner, op: Op) => Promise<R>): GroupCommit<Op, R> {
+  let waiting: Waiting<Op, R>[] = [];
+  /** A transaction is queued that has not yet taken its batch: a new op simply joins it. */
+  let open = false;
+
+  const flush = async (): Promise<void> => {
+    let batch: Waiting<Op, R>[] = [];
+    let taken = false;
+    try {
+      const results = await inWriteTransaction(ds, async (qr) => {
+        // The batch is taken when the transaction starts, not when it was queued: everything that
+        // arrived while earlier writers held the turn goes in together.
+        taken = true;
+        open = false;
+        batch = waiting;
+        waiting = [];
+        const out: R[] = [];
+        for (const w of batch) out.push(await apply(qr, w.op));
+        return out;
+      });
+      batch.forEach((w, i) => w.resolve(results[i]!));
+    } catch (e) {
+      // A failure before the batch was taken (the transaction could not begin) fails what is waiting.
+      if (!taken) {
+        open = false;
+        batch = waiting;
+        waiting = [];
+      }
+      for (const w of batch) w.reject(e);
+    }
+  };
+
+  return {
+    submit(op) {
+      return new Promise<R>((resolve, reject) => {
+        waiting.push({ op, resolve, reject });
+        if (!open) {
+          open = true;
+          void flush();
+        }
+      });
+    },
+  };
+}

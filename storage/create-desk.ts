@@ -39,8 +39,23 @@ export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
   const auditLog = createAuditLog({ dataSource: o.ds, dataDir: o.dataDir, keys: o.keys, now });
   const baseUow = createUnitOfWork(o.ds);
   const ports: DeskPorts = {
-    // The checkpoint outside the database follows every commit, so a truncated tail is detectable.
-    uow: { run: async (work) => { const r = await baseUow.run(work); await auditLog.checkpoint(); return r; } },
+    // The checkpoint outside the database follows every commit that appended, so a truncated tail is
+    // detectable. A transaction that appended nothing (a rate-limit token, say) has nothing to cover.
+    // Counting this process's appends tells: its writers take turns on SQLite; on PostgreSQL another
+    // transaction's append in between only causes a checkpoint that was not needed.
+    uow: {
+      run: async (work) => {
+        let appended = false;
+        const r = await baseUow.run(async (tx) => {
+          const before = auditLog.appendCount();
+          const out = await work(tx);
+          appended = auditLog.appendCount() !== before;
+          return out;
+        });
+        if (appended) await auditLog.checkpoint();
+        return r;
+      },
+    },
     cases: createCaseRepository(o.ds, cipher),
     roster: createRosterDirectory(o.ds, cipher),
     officers: createOfficerDirectory(o.ds),

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import type { LimitKind } from '../../domain/limits/token-bucket.ts';
 import { limitSubject, takeAllowance } from '../../domain/use-cases/take-allowance.ts';
@@ -22,7 +22,7 @@ export async function allowed(ctx: BotContext, kind: LimitKind): Promise<boolean
 }
 
 /** Every file or photo sent to the bot takes an upload token before any feature downloads it. */
-export const uploadLimit = new Composer<BotContext>();
+export const uploadLimit = new DeskComposer<BotContext>();
 
 uploadLimit.on(['message:document', 'message:photo'], async (ctx, next) => {
   if (await allowed(ctx, 'upload')) await next();

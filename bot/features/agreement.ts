@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { acceptAgreement } from '../../domain/use-cases/accept-agreement.ts';
 import { isCaseId } from '../../domain/requests/case-id.ts';
@@ -9,7 +10,7 @@ import { agreementSha256, agreementText } from '../../templates/agreement.ts';
  * Pasal 16(5), 19(1): after approval the applicant reads the subscriber agreement and the duties of
  * Pasal 20 and taps "Saya setuju". Only the bound applicant of that request can.
  */
-export const agreement = new Composer<BotContext>();
+export const agreement = new DeskComposer<BotContext>();
 
 agreement.callbackQuery(/^agr:(.+)$/, async (ctx) => {
   await ctx.answerCallbackQuery().catch(() => undefined);

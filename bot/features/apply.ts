@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext, UploadedDoc } from '../context.ts';
 import { parseNik, maskNik } from '../../domain/identity/nik.ts';
 import { checkFileType } from '../../domain/documents/file-type.ts';
@@ -15,7 +16,7 @@ const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendati
  * file is checked by its bytes on arrival; the checklist shows what is still missing. Only a bound
  * account may apply (Pasal 16(4)).
  */
-export const apply = new Composer<BotContext>();
+export const apply = new DeskComposer<BotContext>();
 
 apply.callbackQuery('menu:apply', async (ctx) => {
   await ctx.answerCallbackQuery();

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { InlineKeyboard } from 'grammy';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
@@ -7,7 +7,7 @@ import { isCaseId } from '../../domain/requests/case-id.ts';
 import { allowed } from './abuse-limits.ts';
 
 /** Status, guide, help tickets, complaints and incident reports from the ASN menu. */
-export const asnMenu = new Composer<BotContext>();
+export const asnMenu = new DeskComposer<BotContext>();
 
 asnMenu.callbackQuery('menu:status', async (ctx) => {
   await ctx.answerCallbackQuery();

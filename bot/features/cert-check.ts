@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { CERT_FILE_MAX_BYTES } from '../../storage/ca/certificate-file.ts';
 import { describeCertificateStatus } from '../../templates/certificate-status.ts';
@@ -9,7 +9,7 @@ import { checkCertificate } from '../../domain/use-cases/check-certificate.ts';
  * revoked or from an unknown issuer, with each check (Pasal 14(2)). A certificate is public; nothing is
  * stored.
  */
-export const certCheck = new Composer<BotContext>();
+export const certCheck = new DeskComposer<BotContext>();
 
 certCheck.command('cek', async (ctx) => {
   ctx.conversation = { step: 'cert_check' };

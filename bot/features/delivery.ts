@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { InlineKeyboard, InputFile } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { confirmReceipt, issueCertificate, recordCertificateDelivery } from '../../domain/use-cases/issue-certificate.ts';
 import { isCaseId } from '../../domain/requests/case-id.ts';
@@ -10,7 +11,7 @@ const MAX_CSR_BYTES = 64 * 1024;
  * After the agreement: the applicant sends their CSR (never a private key), the CA issues, the bot hands
  * the certificate over and asks for the receipt (Pasal 16(6)).
  */
-export const delivery = new Composer<BotContext>();
+export const delivery = new DeskComposer<BotContext>();
 
 delivery.on('message:document', async (ctx, next) => {
   const c = ctx.conversation;

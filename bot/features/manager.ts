@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext, ManagerAction } from '../context.ts';
 import { requireManager } from '../../domain/use-cases/manager-authority.ts';
 import { addOfficer, checkAppointment, checkRemoval, removeOfficer } from '../../domain/use-cases/manage-officers.ts';
@@ -40,7 +41,7 @@ async function confirm(ctx: BotContext, action: ManagerAction, text: string): Pr
  * Mounted before the secrets guard, because this message carries a NIK by design: it is deleted at once,
  * whoever sent it, and the NIK is echoed masked only.
  */
-export const allowOutsiderCommand = new Composer<BotContext>();
+export const allowOutsiderCommand = new DeskComposer<BotContext>();
 
 allowOutsiderCommand.command('izinkan', async (ctx) => {
   await ctx.deleteMessage().catch(() => undefined);
@@ -66,7 +67,7 @@ allowOutsiderCommand.command('izinkan', async (ctx) => {
  * The Pengelola's tools (Pasal 8(2), 9(4), 13(1)c): list, appoint and remove officers, list and revoke
  * permits of "pihak lain", each change confirmed with a button. Every refusal is audited.
  */
-export const manager = new Composer<BotContext>();
+export const manager = new DeskComposer<BotContext>();
 
 manager.command('petugas', async (ctx) => {
   if (!(await asManager(ctx, 'officer.list'))) return;

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { rankedNeeds, submitNeeds } from '../../domain/use-cases/submit-needs.ts';
 import { needsTotal, type NeedsSubmission } from '../../domain/needs/needs-inventory.ts';
@@ -12,7 +12,7 @@ const MAX_LINES = 40;
  * `/kebutuhan` (Pasal 10(2)-(3)): an agency admin sends `/kebutuhan 10 2 1` (individual, position,
  * system); the Pengelola sends `/kebutuhan` alone and gets the agencies ranked by total (Pasal 10(1)e).
  */
-export const needs = new Composer<BotContext>();
+export const needs = new DeskComposer<BotContext>();
 
 needs.command('kebutuhan', async (ctx) => {
   const store = createNeedsStore(ctx.desk.ds);

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import type { CaseRecord } from '../../domain/requests/case-record.ts';
 import { isCaseId } from '../../domain/requests/case-id.ts';
@@ -37,7 +38,7 @@ export function bsreCard(ctx: BotContext, c: CaseRecord, k: InlineKeyboard): str
  * certificate BSrE issued; ra-desk checks it is the applicant's and chains to BSrE before the applicant
  * receives it. Anyone else pressing these buttons is refused and audited.
  */
-export const officerBsre = new Composer<BotContext>();
+export const officerBsre = new DeskComposer<BotContext>();
 
 officerBsre.callbackQuery(/^bsre:(\d):(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'bsre.step')) return;

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { confirmRevocation, forwardRevocation } from '../../domain/use-cases/forward-revocation.ts';
 import { officerActor } from '../../domain/audit/audit-event.ts';
@@ -19,7 +20,7 @@ export async function forwardApprovedRevocation(ctx: BotContext, requestId: stri
   await ctx.reply(ctx.say('BOT.REVOKE_AT_BSRE', { id: requestId, serial: r.value.serial }), { reply_markup: confirm });
 }
 
-export const officerRevocation = new Composer<BotContext>();
+export const officerRevocation = new DeskComposer<BotContext>();
 
 officerRevocation.callbackQuery(/^rvok:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'request.confirm_revocation')) return;

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { InlineKeyboard, InputFile } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { decideRequest } from '../../domain/use-cases/decide-request.ts';
 import { answerTicket } from '../../domain/use-cases/answer-ticket.ts';
@@ -20,7 +21,7 @@ const REASONS = CANNED_REASON_CODES;
  * Officers (recognised only by numeric id in the officer table): the queue, a request's checklist and
  * documents, and the decision buttons. Every refusal of a non-officer is audited.
  */
-export const officer = new Composer<BotContext>();
+export const officer = new DeskComposer<BotContext>();
 
 
 officer.command('antrian', async (ctx) => {

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import type { CaseRecord } from '../../domain/requests/case-record.ts';
 import type { Params } from '../../domain/shared/result.ts';
@@ -24,7 +25,7 @@ import { refuseNonOfficer } from './officer-guard.ts';
  * Pengelola — forward a complaint about an officer. Each button calls one use case, which checks who is
  * asking and audits refusals; the handler only renders the outcome.
  */
-export const oversight = new Composer<BotContext>();
+export const oversight = new DeskComposer<BotContext>();
 
 type Outcome = { ok: true; value: { ticketId: string; recipients?: number; deadline?: string } } | { ok: false; code: string; params: Params };
 

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext, UploadedDoc } from '../context.ts';
 import { parseNik, maskNik } from '../../domain/identity/nik.ts';
 import { requestRenewal } from '../../domain/use-cases/request-renewal.ts';
@@ -17,7 +18,7 @@ const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendati
  * or position, the bot asks for the NIK and the three letters as for a new application. The reminder's
  * one-tap button (`renew:<certificate id>`) lands here too.
  */
-export const renew = new Composer<BotContext>();
+export const renew = new DeskComposer<BotContext>();
 
 renew.callbackQuery('menu:renew', async (ctx) => {
   await ctx.answerCallbackQuery().catch(() => undefined);

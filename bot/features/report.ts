@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { refuseNonOfficer } from './officer-guard.ts';
 import { createReportSource } from '../../storage/repositories/report-source.ts';
@@ -13,7 +13,7 @@ const MAX_TEXT = 3_800;
  * `/laporan` for officers and the Pengelola: coverage per agency now — ASN on the roster holding a valid
  * certificate (Pasal 13(3)), the table of the annual report (Pasal 23) for the year so far.
  */
-export const report = new Composer<BotContext>();
+export const report = new DeskComposer<BotContext>();
 
 report.command('laporan', async (ctx) => {
   if (await refuseNonOfficer(ctx, 'officer.report')) return;

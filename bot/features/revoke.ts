@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext, EvidenceDoc } from '../context.ts';
 import { requestRevocation } from '../../domain/use-cases/request-revocation.ts';
 import { isRevocationGround, needsLossEvidence, REVOCATION_GROUNDS } from '../../domain/revocation/revocation-grounds.ts';
@@ -14,7 +15,7 @@ const EVIDENCE_ORDER: readonly EvidenceDoc['kind'][] = ['police_report', 'owner_
  * tells them it is also recorded as an incident (24(3)a) and that they apply again afterwards (18(2)b).
  * Other reasons are confirmed with one tap; "other" asks for a sentence.
  */
-export const revoke = new Composer<BotContext>();
+export const revoke = new DeskComposer<BotContext>();
 
 revoke.callbackQuery('menu:revoke', async (ctx) => {
   await ctx.answerCallbackQuery().catch(() => undefined);

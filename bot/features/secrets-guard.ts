@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { parseNik } from '../../domain/identity/nik.ts';
 
@@ -13,7 +13,7 @@ const NIK_STEPS: readonly string[] = ['apply_nik', 'renew_nik'];
  * that carries a NIK outside the step that asks for it, is deleted where Telegram allows and the sender
  * is warned; the NIK itself is never echoed.
  */
-export const secretsGuard = new Composer<BotContext>();
+export const secretsGuard = new DeskComposer<BotContext>();
 
 secretsGuard.on('message:text', async (ctx, next) => {
   const text = ctx.message.text;

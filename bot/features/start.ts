@@ -1,10 +1,10 @@
-import { Composer } from 'grammy';
+import { DeskComposer } from '../desk-composer.ts';
 import type { BotContext } from '../context.ts';
 import { guestMenu, mainMenu } from '../keyboards.ts';
 import { confirmBinding, startBinding } from '../../domain/use-cases/bind-telegram.ts';
 
 /** `/start`: bound users get the menu; others prove their dinas address with a mailed one-time code. */
-export const start = new Composer<BotContext>();
+export const start = new DeskComposer<BotContext>();
 const priv = start.chatType('private');
 
 priv.command('start', async (ctx) => {

@@ -4,6 +4,7 @@ import type { Officer, OfficerRole } from '../../domain/people/officer.ts';
 import { OfficerSchema } from '../entities/schemas.ts';
 import type { OfficerRow } from '../entities/rows.ts';
 import { managerFor } from '../transaction.ts';
+import { keyLookup } from '../key-lookup.ts';
 
 const toOfficer = (r: OfficerRow): Officer => ({
   telegramId: r.telegramId, personId: r.personId, nip: r.nip, role: r.role as OfficerRole,
@@ -12,8 +13,9 @@ const toOfficer = (r: OfficerRow): Officer => ({
 
 export function createOfficerDirectory(ds: DataSource): OfficerDirectory {
   const repo = (tx?: Parameters<typeof managerFor>[1]) => managerFor(ds, tx).getRepository(OfficerSchema);
+  const byTelegramId = keyLookup(ds, OfficerSchema, 'telegramId');
   return {
-    findByTelegramId: async (telegramId, tx) => { const r = await repo(tx).findOneBy({ telegramId }); return r ? toOfficer(r) : null; },
+    findByTelegramId: async (telegramId, tx) => { const r = await byTelegramId(telegramId, tx); return r ? toOfficer(r) : null; },
     list: async () => (await repo().find({ order: { role: 'ASC', telegramId: 'ASC' } })).map(toOfficer),
     async save(o, at, tx) {
       const existing = await repo(tx).findOneBy({ telegramId: o.telegramId });

@@ -8,6 +8,7 @@ import { RosterSchema } from '../entities/schemas.ts';
 import type { RosterRow } from '../entities/rows.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { managerFor } from '../transaction.ts';
+import { keyLookup } from '../key-lookup.ts';
 
 const toPerson = (r: RosterRow): RosterPerson => ({
   personId: r.personId, nip: r.nip, name: r.name, email: r.email, agency: r.agency, position: r.position,
@@ -17,10 +18,13 @@ const toPerson = (r: RosterRow): RosterPerson => ({
 /** The ASN roster. NIKs are stored encrypted with their keyed hash beside them (UU 27/2022). */
 export function createRosterDirectory(ds: DataSource, cipher: FieldCipher): RosterDirectory {
   const repo = (tx?: Parameters<typeof managerFor>[1]) => managerFor(ds, tx).getRepository(RosterSchema);
+  const byNip = keyLookup(ds, RosterSchema, 'nip');
+  const byEmail = keyLookup(ds, RosterSchema, 'email');
+  const byPersonId = keyLookup(ds, RosterSchema, 'personId');
   return {
-    findByNip: async (nip, tx) => { const r = await repo(tx).findOneBy({ nip }); return r ? toPerson(r) : null; },
-    findByEmail: async (email, tx) => { const r = await repo(tx).findOneBy({ email: email.trim().toLowerCase() }); return r ? toPerson(r) : null; },
-    findByPersonId: async (personId, tx) => { const r = await repo(tx).findOneBy({ personId }); return r ? toPerson(r) : null; },
+    findByNip: async (nip, tx) => { const r = await byNip(nip, tx); return r ? toPerson(r) : null; },
+    findByEmail: async (email, tx) => { const r = await byEmail(email.trim().toLowerCase(), tx); return r ? toPerson(r) : null; },
+    findByPersonId: async (personId, tx) => { const r = await byPersonId(personId, tx); return r ? toPerson(r) : null; },
     count: () => repo().count(),
 
     async upsert(entry, at, tx) {

@@ -5,13 +5,16 @@ import type { TelegramBindings } from '../../domain/ports/telegram-bindings.ts';
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
 import { BindingChallengeSchema, TelegramBindingSchema } from '../entities/schemas.ts';
 import { managerFor } from '../transaction.ts';
+import { keyLookup } from '../key-lookup.ts';
 
 export function createTelegramBindings(ds: DataSource): TelegramBindings {
   const bindings = (tx?: TransactionHandle) => managerFor(ds, tx).getRepository(TelegramBindingSchema);
   const challenges = (tx?: TransactionHandle) => managerFor(ds, tx).getRepository(BindingChallengeSchema);
+  const byTelegramId = keyLookup(ds, TelegramBindingSchema, 'telegramId');
+  const byPersonId = keyLookup(ds, TelegramBindingSchema, 'personId');
   return {
-    findByTelegramId: (telegramId, tx) => bindings(tx).findOneBy({ telegramId }),
-    findByPersonId: (personId, tx) => bindings(tx).findOneBy({ personId }),
+    findByTelegramId: (telegramId, tx) => byTelegramId(telegramId, tx),
+    findByPersonId: (personId, tx) => byPersonId(personId, tx),
     async bind(b, tx) {
       await bindings(tx).delete({ personId: b.personId });
       await bindings(tx).delete({ telegramId: b.telegramId });

@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { groupCommit } from './group-commit.ts';
-import { dialectOf, type Dialect } from './sql-binder.ts';
+import { createRawSql } from './raw-sql.ts';
 
 /** `handled_at` of a claimed update whose work has not finished. */
 export const STARTED = 'started';
@@ -34,30 +34,22 @@ type Op =
   | { readonly kind: 'claim'; readonly updateId: string; readonly chatId: string | null; readonly at: string }
   | { readonly kind: 'finish'; readonly updateId: string; readonly at: string; readonly session: ChatState | null };
 
-/** Turns `?` into `$1, $2, …` for PostgreSQL; the statements are fixed, so each is prepared once. */
-const placeholders = (dialect: Dialect, sql: string): string => {
-  let n = 0;
-  return dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
-};
-
 export function createBotLedger(ds: DataSource, now: () => Date): BotLedger {
-  const d = dialectOf(ds);
   const sql = {
-    claim: placeholders(d, `INSERT INTO bot_updates (update_id, handled_at, chat_id) VALUES (?, '${STARTED}', ?) ON CONFLICT (update_id) DO NOTHING RETURNING update_id`),
-    state: placeholders(d, 'SELECT handled_at FROM bot_updates WHERE update_id = ?'),
-    interrupted: placeholders(d, `UPDATE bot_updates SET handled_at = ? WHERE update_id = ? AND handled_at = '${STARTED}' RETURNING update_id`),
-    session: placeholders(d, 'SELECT state FROM bot_sessions WHERE chat_id = ?'),
-    save: placeholders(d, 'INSERT INTO bot_sessions (chat_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'),
-    finish: placeholders(d, 'UPDATE bot_updates SET handled_at = ? WHERE update_id = ?'),
+    claim: `INSERT INTO bot_updates (update_id, handled_at, chat_id) VALUES (?, '${STARTED}', ?) ON CONFLICT (update_id) DO NOTHING RETURNING update_id`,
+    state: 'SELECT handled_at FROM bot_updates WHERE update_id = ?',
+    interrupted: `UPDATE bot_updates SET handled_at = ? WHERE update_id = ? AND handled_at = '${STARTED}' RETURNING update_id`,
+    session: 'SELECT state FROM bot_sessions WHERE chat_id = ?',
+    save: 'INSERT INTO bot_sessions (chat_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    finish: 'UPDATE bot_updates SET handled_at = ? WHERE update_id = ?',
   };
-  // The structured result: its `records` are the rows on both drivers (PostgreSQL's plain result of an UPDATE is not).
-  const rows = async (qr: QueryRunner, query: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
-    ((await qr.query(query, params, true)) as { records?: Record<string, unknown>[] }).records ?? [];
+  const raw = createRawSql(ds);
+  const rows = (qr: QueryRunner, query: string, params: (string | null)[]) => raw.rows(query, params, qr);
 
   async function apply(qr: QueryRunner, op: Op): Promise<Claim | undefined> {
     if (op.kind === 'finish') {
-      if (op.session) await qr.query(sql.save, [op.session.chatId, op.session.state, op.at]);
-      await qr.query(sql.finish, [op.at, op.updateId]);
+      if (op.session) await rows(qr, sql.save, [op.session.chatId, op.session.state, op.at]);
+      await rows(qr, sql.finish, [op.at, op.updateId]);
       return undefined;
     }
     if ((await rows(qr, sql.claim, [op.updateId, op.chatId])).length === 1) {

@@ -1,0 +1,54 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Database, Statement } from 'better-sqlite3';
+import { isSqlite } from './data-source.ts';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * Fixed statements on the hot path of every bot update (its claim, who the sender is), run without
+ * typeorm's per-query machinery: on SQLite each is prepared once on the connection typeorm itself uses,
+ * so inside a transaction it runs in that transaction, exactly like `qr.query`; on PostgreSQL it goes
+ * through the query runner as usual. Write them with `?` placeholders; PostgreSQL gets `$1, $2, …`.
+ */
+export interface RawSql {
+  /** The statement's rows; none for a statement without a result (an UPDATE without RETURNING). */
+  rows(sql: string, params: readonly (string | number | null)[], qr?: QueryRunner): Promise<Row[]>;
+}
+
+/** Prepared statements per connection: a data source destroyed and opened again has a new one. */
+const prepared = new WeakMap<Database, Map<string, Statement>>();
+
+function sqliteRows(ds: DataSource): RawSql['rows'] {
+  return (sql, params) => {
+    // typeorm's better-sqlite3 driver keeps its one connection here.
+    const db = (ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    let statements = prepared.get(db);
+    if (!statements) prepared.set(db, (statements = new Map()));
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    if (stmt.reader) return Promise.resolve(stmt.all(...params) as Row[]);
+    stmt.run(...params);
+    return Promise.resolve([]);
+  };
+}
+
+export function createRawSql(ds: DataSource): RawSql {
+  if (isSqlite(ds)) return { rows: sqliteRows(ds) };
+  const numbered = new Map<string, string>();
+  return {
+    async rows(sql, params, qr) {
+      let text = numbered.get(sql);
+      if (text === undefined) {
+        let n = 0;
+        numbered.set(sql, (text = sql.replace(/\?/g, () => `$${++n}`)));
+      }
+      const runner = qr ?? ds.createQueryRunner();
+      try {
+        // The structured result: its `records` are the rows whatever the statement (an UPDATE's plain result is not).
+        return ((await runner.query(text, [...params], true)) as { records?: Row[] }).records ?? [];
+      } finally {
+        if (!qr) await runner.release();
+      }
+    },
+  };
+}

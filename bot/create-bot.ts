@@ -4,6 +4,7 @@ import { sequentialize } from '@grammyjs/runner';
 import type { BotContext } from './context.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { deskContext } from './middleware/desk-context.ts';
+import { DeskComposer } from './desk-composer.ts';
 import { tolerateStaleCallbackAnswers } from './middleware/stale-callback.ts';
 import { start } from './features/start.ts';
 import { secretsGuard } from './features/secrets-guard.ts';
@@ -42,13 +43,17 @@ export function createDeskBot(deps: BotDeps, o: BotOptions): Bot<BotContext> {
   bot.api.config.use(tolerateStaleCallbackAnswers);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(deskContext(deps));
-  const guarded = bot.errorBoundary(async (err: BotError<BotContext>) => {
-    o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
-    await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
-  });
   // `/izinkan` carries a NIK by design: it deletes the message itself, so it runs before the secrets guard;
   // the guard runs before /start, so a NIK typed where the NIP is asked is deleted too.
-  guarded.use(uploadLimit, allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, oversight, needs, manager, unhandled);
+  const features = new DeskComposer<BotContext>();
+  for (const feature of [uploadLimit, allowOutsiderCommand, secretsGuard, start, apply, renew, revoke, certCheck, asnMenu, agreement, delivery, officer, officerRevocation, officerBsre, report, oversight, needs, manager, unhandled]) {
+    // One at a time: DeskComposer links each with one closure (grammY would wrap a list in its own chain).
+    features.use(feature);
+  }
+  bot.errorBoundary(async (err: BotError<BotContext>) => {
+    o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id });
+    await err.ctx.reply(deps.t.message('BOT.ERROR')).catch(() => undefined);
+  }, features);
   bot.catch((err) => o.onError?.({ name: (err.error as Error)?.name ?? 'Error', updateId: err.ctx.update.update_id }));
   return bot;
 }

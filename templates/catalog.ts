@@ -35,8 +35,9 @@ export function createTemplates(locale = 'id'): Templates {
     const entries = JSON.parse(readFileSync(join(messageDir, file), 'utf8')) as Record<string, string>;
     for (const [code, text] of Object.entries(entries)) {
       if (messages.has(code)) throw new Error(`Message ${code} is defined twice (second time in ${file})`);
-      // Messages are plain text (Telegram, CLI, text mail): no HTML escaping.
-      messages.set(code, hb.compile(text, { noEscape: true, strict: true }));
+      // Messages are plain text (Telegram, CLI, text mail): no HTML escaping. Most have no placeholder:
+      // those are returned as they are, without a Handlebars run per message (the bot says one per update).
+      messages.set(code, text.includes('{{') ? hb.compile(text, { noEscape: true, strict: true }) : () => text);
     }
   }
   const documents = new Map<string, Compiled>();

@@ -64,7 +64,11 @@ export function createBotLedger(ds: DataSource, now: () => Date): BotLedger {
     return marked.length === 1 ? { outcome: 'interrupted' } : { outcome: 'handled' };
   }
 
-  const commits = groupCommit(ds, apply);
+  // Relaxed durability (storage/data-source.ts): safe against the process dying, which is what the
+  // ledger is for. A power cut can lose only ledger writes made after the last fully durable commit, and
+  // the WAL is ordered, so never a claim whose update's own effects survived: such an update just comes
+  // again as new (it had changed nothing that lasted), or a finished one is reported as interrupted.
+  const commits = groupCommit(ds, apply, 'relaxed');
   return {
     async claim(updateId, chatId) {
       return (await commits.submit({ kind: 'claim', updateId, chatId, at: now().toISOString() }))!;

@@ -36,6 +36,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     });
   }
   await ds.initialize();
+  // Every commit on disk before it returns: a mail is moved out of the inbox only after its commit, so a
+  // commit lost to a power cut would lose the mail. better-sqlite3 is built with SQLite's WAL default at
+  // NORMAL (commits reach the disk at the next WAL checkpoint), so FULL must be asked for. The bot's own
+  // bookkeeping asks for less, per transaction (`Durability` below).
+  if (isSqlite(ds)) await ds.query('PRAGMA synchronous = FULL');
   // The database holds personal data: owner-only, whatever the umask (WAL and SHM files inherit it).
   if (!options.databaseUrl && existsSync(sqliteFile(options.dataDir))) chmodSync(sqliteFile(options.dataDir), 0o600);
   await ds.runMigrations({ transaction: 'each' });
@@ -79,9 +84,20 @@ function serialised<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/**
+ * How durable a commit must be before it returns.
+ * - `full`: on disk (SQLite `synchronous=FULL`: the WAL is fsynced at every commit). Everything people
+ *   asked for or were promised is written this way.
+ * - `relaxed`: atomic and safe against the process dying (the WAL is in the OS's page cache), but an OS
+ *   crash or power cut may lose it — unless a later `full` commit followed, because fsyncing the WAL (or
+ *   PostgreSQL's WAL flush) persists every earlier commit too. For bookkeeping whose loss only repeats or
+ *   re-asks something harmless: the bot's claim and finish of an update (storage/bot-ledger.ts).
+ */
+export type Durability = 'full' | 'relaxed';
+
 /** Runs `work` in one write transaction; rolls back on any throw. */
-export function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  return serialised(ds, () => runTransaction(ds, work));
+export function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>, durability: Durability = 'full'): Promise<T> {
+  return serialised(ds, () => runTransaction(ds, work, durability));
 }
 
 /** Work started inside a transaction that must be finished (say, a file fsynced) before it may commit. */
@@ -114,13 +130,26 @@ async function settle(list: Promise<unknown>[]): Promise<void> {
   if (failures.length > 0) throw failures[0];
 }
 
-async function runTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+async function runTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>, durability: Durability): Promise<T> {
   const qr = createWriteQueryRunner(ds);
   await qr.connect();
+  // SQLite's setting is the connection's, read at each commit: lowered for this one transaction (this
+  // process's writers take turns, so no other commit falls in between) and put back in `finally`.
+  const relaxSqlite = durability === 'relaxed' && isSqlite(ds);
+  if (relaxSqlite) await qr.query('PRAGMA synchronous = NORMAL');
+  try {
+    return await inTransaction(qr, work, durability);
+  } finally {
+    if (relaxSqlite) await qr.query('PRAGMA synchronous = FULL');
+  }
+}
+
+async function inTransaction<T>(qr: QueryRunner, work: (qr: QueryRunner) => Promise<T>, durability: Durability): Promise<T> {
   await qr.startTransaction();
   const pending: Promise<unknown>[] = [];
   beforeCommit.set(qr, pending);
   try {
+    if (durability === 'relaxed' && !isSqlite(qr.dataSource)) await qr.query('SET LOCAL synchronous_commit = off');
     const result = await work(qr);
     await settle(pending);
     await qr.commitTransaction();

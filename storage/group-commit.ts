@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { inWriteTransaction } from './data-source.ts';
+import { inWriteTransaction, type Durability } from './data-source.ts';
 
 /**
  * Small writes that many concurrent callers make (the bot's claim and finish of every update) share
@@ -19,7 +19,7 @@ interface Waiting<Op, R> {
 }
 
 /** `apply` writes one op inside the shared transaction; a throw rolls the whole batch back and fails every op in it. */
-export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner, op: Op) => Promise<R>): GroupCommit<Op, R> {
+export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner, op: Op) => Promise<R>, durability: Durability = 'full'): GroupCommit<Op, R> {
   let waiting: Waiting<Op, R>[] = [];
   /** A transaction is queued that has not yet taken its batch: a new op simply joins it. */
   let open = false;
@@ -38,7 +38,7 @@ export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner, op: 
         const out: R[] = [];
         for (const w of batch) out.push(await apply(qr, w.op));
         return out;
-      });
+      }, durability);
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (e) {
       // A failure before the batch was taken (the transaction could not begin) fails what is waiting.

@@ -55,4 +55,25 @@ describe('write transactions on SQLite', () => {
       await db.close();
     }
   });
+
+  it('commits a relaxed transaction at synchronous=NORMAL and puts FULL back, also when the work throws', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const level = async (qr?: Parameters<Parameters<typeof inWriteTransaction>[1]>[0]) =>
+        ((await (qr ?? db.ds).query('PRAGMA synchronous')) as { synchronous: number }[])[0]!.synchronous;
+      expect(await level()).toBe(2);
+      const seen = await inWriteTransaction(db.ds, async (qr) => {
+        await qr.manager.getRepository(SequenceSchema).save({ name: 'relaxed', value: 1 });
+        return level(qr);
+      }, 'relaxed');
+      expect(seen).toBe(1);
+      expect(await level()).toBe(2);
+      await expect(inWriteTransaction(db.ds, async () => { throw new Error('boom'); }, 'relaxed')).rejects.toThrow('boom');
+      expect(await level()).toBe(2);
+      expect(await inWriteTransaction(db.ds, (qr) => level(qr))).toBe(2);
+      expect((await db.ds.getRepository(SequenceSchema).findOneByOrFail({ name: 'relaxed' })).value).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -57,6 +57,12 @@ export interface DeskFlavor {
   conversation: ChatStep;
   /** Renders a message from the catalogue. */
   say(code: string, params?: Params): string;
+  /**
+   * Answers the button press (it stops the client's spinner) while the handler goes on, instead of a
+   * round trip to Telegram before any work; the update is done only once the answer is too. A failed
+   * answer is ignored: it is a courtesy (middleware/stale-callback.ts). No-op for other updates.
+   */
+  acknowledge(): void;
 }
 
 export type BotContext = Context & DeskFlavor;

@@ -13,7 +13,7 @@ import { agreementSha256, agreementText } from '../../templates/agreement.ts';
 export const agreement = new DeskComposer<BotContext>();
 
 agreement.callbackQuery(/^agr:(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const id = ctx.match[1]!;
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   if (!isCaseId(id)) return void (await ctx.reply(ctx.say('AGREEMENT.NOT_FOUND', { requestId: '?' })));
@@ -21,7 +21,7 @@ agreement.callbackQuery(/^agr:(.+)$/, async (ctx) => {
 });
 
 agreement.callbackQuery(/^agree:(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const id = ctx.match[1]!;
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const r = await acceptAgreement(ctx.desk.ports, { requestId: id, personId: ctx.binding.personId, agreementSha256: isCaseId(id) ? agreementSha256(ctx.desk.t, id) : '', ca: ctx.desk.ca?.kind ?? 'bsre-manual' });

@@ -19,7 +19,7 @@ const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendati
 export const apply = new DeskComposer<BotContext>();
 
 apply.callbackQuery('menu:apply', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const k = new InlineKeyboard()
     .text(ctx.say('BOT.TYPE_individual'), 'apply:type:individual').row()
@@ -36,7 +36,7 @@ function usesKeyboard(ctx: BotContext, type: CertificateType, chosen: readonly s
 }
 
 apply.callbackQuery(/^apply:type:(individual|position|system)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const type = ctx.match[1] as CertificateType;
   const uses = defaultUses(type);
@@ -57,12 +57,12 @@ apply.callbackQuery(/^apply:use:(.*)$/, async (ctx) => {
   }
   const uses = allowedUses(c.certificateType).filter((u) => (u === use) !== c.uses.includes(u));
   ctx.conversation = { ...c, uses };
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   await ctx.editMessageReplyMarkup({ reply_markup: usesKeyboard(ctx, c.certificateType, uses) }).catch(() => undefined);
 });
 
 apply.callbackQuery('apply:uses:done', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   const c = ctx.conversation;
   if (c.step !== 'apply_uses') return void (await ctx.reply(ctx.say('BOT.UNKNOWN_BUTTON')));
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));

@@ -10,7 +10,7 @@ import { allowed } from './abuse-limits.ts';
 export const asnMenu = new DeskComposer<BotContext>();
 
 asnMenu.callbackQuery('menu:status', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   const person = ctx.binding ? await ctx.desk.ports.roster.findByPersonId(ctx.binding.personId) : null;
   if (!person?.nip) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const cases = await ctx.desk.ports.cases.list({ applicantNip: person.nip, limit: 20 });
@@ -19,26 +19,26 @@ asnMenu.callbackQuery('menu:status', async (ctx) => {
 });
 
 asnMenu.callbackQuery('menu:guide', async (ctx) => {
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   await ctx.reply(ctx.say('BOT.GUIDE'));
 });
 
 asnMenu.callbackQuery('menu:help', async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   ctx.conversation = { step: 'help_text', kind: 'help' };
   await ctx.reply(ctx.say('BOT.ASK_TICKET_help'));
 });
 
 /** An incident starts with its category (Pasal 24(3)a, b, or other), then the story. */
 asnMenu.callbackQuery('menu:incident', async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const k = new InlineKeyboard();
   for (const c of INCIDENT_CATEGORIES) k.text(ctx.say(`INCIDENT.BTN.${c}`), `inc:${c}`).row();
   await ctx.reply(ctx.say('OVERSIGHT.ASK_INCIDENT_CATEGORY'), { reply_markup: k });
 });
 
 asnMenu.callbackQuery(/^inc:(.*)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const category = ctx.match[1]!;
   if (!isIncidentCategory(category)) return void (await ctx.reply(ctx.say('RECLASSIFY.BAD_CATEGORY')));
   ctx.conversation = { step: 'help_text', kind: 'incident', category };
@@ -50,7 +50,7 @@ asnMenu.callbackQuery(/^inc:(.*)$/, async (ctx) => {
  * (Pasal 9(7)): the decision record names the officer, so nobody has to type a colleague's name or NIP.
  */
 asnMenu.callbackQuery('menu:complaint', async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const decided = (await ownRequests(ctx)).filter((c) => c.decision !== null).slice(-8);
   if (decided.length === 0) {
     ctx.conversation = { step: 'help_text', kind: 'complaint' };
@@ -62,7 +62,7 @@ asnMenu.callbackQuery('menu:complaint', async (ctx) => {
 });
 
 asnMenu.callbackQuery(/^cpl:(.*)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const choice = ctx.match[1]!;
   if (choice === 'general') {
     ctx.conversation = { step: 'help_text', kind: 'complaint' };

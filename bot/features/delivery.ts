@@ -37,7 +37,7 @@ delivery.on('message:document', async (ctx, next) => {
 });
 
 delivery.callbackQuery(/^rcpt:(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const id = ctx.match[1]!;
   if (!ctx.binding || !isCaseId(id)) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const person = await ctx.desk.ports.roster.findByPersonId(ctx.binding.personId);

@@ -132,7 +132,7 @@ manager.callbackQuery(/^mgr:(yes|no):([0-9a-f]{1,32})$/, async (ctx) => {
   // Checked again at the press: the presser may not be the one who asked, or may have been removed since.
   const actor = await asManager(ctx, action ? ACTION[action.kind] : 'manager.confirm');
   if (!actor) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   if (!action) return void (await ctx.reply(ctx.say('MANAGER.EXPIRED')));
   ctx.conversation = { step: 'idle' };

@@ -42,7 +42,7 @@ export const officerBsre = new DeskComposer<BotContext>();
 
 officerBsre.callbackQuery(/^bsre:(\d):(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'bsre.step')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const [, no, id] = ctx.match as unknown as [string, string, string];
   const step = BSRE_STEPS[Number(no) - 1] ?? '-';
   const r = await tickBsreStep(ctx.desk.ports, { requestId: isCaseId(id) ? id : '-', officerTelegramId: String(ctx.from.id), step });
@@ -57,7 +57,7 @@ officerBsre.callbackQuery(/^bsre:(\d):(.+)$/, async (ctx) => {
 
 officerBsre.callbackQuery(/^bsreup:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'certificate.import')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const id = ctx.match[1]!;
   const c = isCaseId(id) ? await ctx.desk.ports.cases.get(id) : null;
   if (!c || !isAtBsre(c)) return void (await ctx.reply(ctx.say('CERTIMPORT.NOT_WAITING', { requestId: isCaseId(id) ? id : '?', status: c?.status ?? '-' })));

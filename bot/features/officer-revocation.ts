@@ -24,7 +24,7 @@ export const officerRevocation = new DeskComposer<BotContext>();
 
 officerRevocation.callbackQuery(/^rvok:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'request.confirm_revocation')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const id = ctx.match[1]!;
   const r = await confirmRevocation(ctx.desk.ports, { requestId: isCaseId(id) ? id : '-', officerTelegramId: String(ctx.from.id) });
   if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));

@@ -53,7 +53,7 @@ officer.command('cari', async (ctx) => {
 
 officer.callbackQuery(/^open:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'officer.open')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const id = ctx.match[1]!;
   const c = isCaseId(id) ? await ctx.desk.ports.cases.get(id) : null;
   if (!c) return void (await ctx.reply(ctx.say('REQUESTS.NOT_FOUND', { id: isCaseId(id) ? id : '?' })));
@@ -97,12 +97,12 @@ officer.callbackQuery(/^dec:(approve|reject|return):(.+)$/, async (ctx) => {
   if (outcome === 'approve') {
     // The use case checks (and audits) who is deciding; the button is only acknowledged afterwards.
     await decide(ctx, id, 'approve', []);
-    await ctx.answerCallbackQuery().catch(() => undefined);
+    ctx.acknowledge();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     return;
   }
   if (await refuseNonOfficer(ctx, 'request.decide')) return;
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   const k = new InlineKeyboard();
   REASONS.forEach((code, i) => k.text(ctx.say(code), `why:${outcome}:${i}:${id}`).row());
   ctx.conversation = { step: 'reject_reason', requestId: id, outcome };
@@ -110,7 +110,7 @@ officer.callbackQuery(/^dec:(approve|reject|return):(.+)$/, async (ctx) => {
 });
 
 officer.callbackQuery(/^why:(reject|return):(\d):(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
+  ctx.acknowledge();
   const [, outcome, index, id] = ctx.match as unknown as [string, 'reject' | 'return', string, string];
   const code = REASONS[Number(index)];
   ctx.conversation = { step: 'idle' };
@@ -119,7 +119,7 @@ officer.callbackQuery(/^why:(reject|return):(\d):(.+)$/, async (ctx) => {
 
 officer.callbackQuery(/^ans:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.answer')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   ctx.conversation = { step: 'answer_ticket', ticketId: ctx.match[1]! };
   await ctx.reply(ctx.say('BOT.ASK_ANSWER', { id: ctx.match[1]! }));
 });

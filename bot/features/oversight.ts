@@ -30,7 +30,7 @@ export const oversight = new DeskComposer<BotContext>();
 type Outcome = { ok: true; value: { ticketId: string; recipients?: number; deadline?: string } } | { ok: false; code: string; params: Params };
 
 async function say(ctx: BotContext, r: Outcome, done: string): Promise<void> {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   await ctx.reply(r.ok ? ctx.say(done, { id: r.value.ticketId, count: r.value.recipients ?? 0, deadline: r.value.deadline ?? '' }) : ctx.say(r.code, r.params));
 }
 
@@ -46,7 +46,7 @@ oversight.callbackQuery(/^rcl:([a-z_]+):(.+)$/, async (ctx) => say(ctx, await re
 
 oversight.callbackQuery(/^recl:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.reclassify')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const k = new InlineKeyboard();
   for (const c of INCIDENT_CATEGORIES) k.text(ctx.say(`INCIDENT.BTN.${c}`), `rcl:${c}:${ctx.match[1]!}`).row();
   await ctx.reply(ctx.say('OVERSIGHT.ASK_CATEGORY', { id: ctx.match[1]!.slice(0, 20) }), { reply_markup: k });
@@ -54,14 +54,14 @@ oversight.callbackQuery(/^recl:(.+)$/, async (ctx) => {
 
 oversight.callbackQuery(/^cnd:(.+)$/, async (ctx) => {
   if (await refuseNonOfficer(ctx, 'ticket.answer')) return;
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const k = new InlineKeyboard();
   CANNED_ANSWERS.forEach((c, i) => k.text(ctx.say(`CANNED.${c}.TITLE`), `cna:${i}:${ctx.match[1]!}`).row());
   await ctx.reply(ctx.say('OVERSIGHT.ASK_CANNED', { id: ctx.match[1]!.slice(0, 20) }), { reply_markup: k });
 });
 
 oversight.callbackQuery(/^cna:(\d+):(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   const canned = CANNED_ANSWERS[Number(ctx.match[1])];
   // An index the bot never offered is answered like a bad ticket: nothing is sent to the user.
   const answer = canned ? ctx.say(`CANNED.${canned}.TEXT`) : '';

@@ -21,7 +21,7 @@ const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendati
 export const renew = new DeskComposer<BotContext>();
 
 renew.callbackQuery('menu:renew', async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const now = ctx.desk.ports.clock.now().toISOString();
   const mine = (await ctx.desk.ports.certificates.listByOwner(ctx.binding.personId)).filter((c) => c.state === 'active' && c.notAfter > now);
@@ -32,7 +32,7 @@ renew.callbackQuery('menu:renew', async (ctx) => {
 });
 
 renew.callbackQuery(/^renew:(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const certificateId = ctx.match[1]!;
   if (!(await allowed(ctx, 'request'))) return;

@@ -18,7 +18,7 @@ const EVIDENCE_ORDER: readonly EvidenceDoc['kind'][] = ['police_report', 'owner_
 export const revoke = new DeskComposer<BotContext>();
 
 revoke.callbackQuery('menu:revoke', async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const mine = (await ctx.desk.ports.certificates.listByOwner(ctx.binding.personId)).filter((c) => c.state === 'active');
   if (mine.length === 0) return void (await ctx.reply(ctx.say('BOT.REVOKE_NONE')));
@@ -28,7 +28,7 @@ revoke.callbackQuery('menu:revoke', async (ctx) => {
 });
 
 revoke.callbackQuery(/^rvk:(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const id = ctx.match[1]!;
   if (!UUID.test(id)) return void (await ctx.reply(ctx.say('REVOKE.CERTIFICATE_UNKNOWN')));
@@ -38,7 +38,7 @@ revoke.callbackQuery(/^rvk:(.+)$/, async (ctx) => {
 });
 
 revoke.callbackQuery(/^rvg:([a-z_]+):(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const [, ground, id] = ctx.match as unknown as [string, string, string];
   if (!isRevocationGround(ground)) return void (await ctx.reply(ctx.say('REVOKE.BAD_GROUND', { given: ground.slice(0, 20) })));
@@ -56,7 +56,7 @@ revoke.callbackQuery(/^rvg:([a-z_]+):(.+)$/, async (ctx) => {
 });
 
 revoke.callbackQuery(/^rvc:([a-z_]+):(.+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const [, ground, id] = ctx.match as unknown as [string, string, string];
   await ctx.editMessageReplyMarkup().catch(() => undefined);

@@ -50,8 +50,16 @@ export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
     }
     const chatId = ctx.chat?.id === undefined ? null : String(ctx.chat.id);
     if (chatId && saved !== null) ctx.conversation = JSON.parse(saved) as ChatStep;
+    const answers: Promise<unknown>[] = [];
+    ctx.acknowledge = () => {
+      if (ctx.callbackQuery) answers.push(ctx.answerCallbackQuery().catch(() => undefined));
+    };
     const before = JSON.stringify(ctx.conversation);
-    await next();
+    try {
+      await next();
+    } finally {
+      await Promise.all(answers);
+    }
     const after = JSON.stringify(ctx.conversation);
     // One INSERT … ON CONFLICT when it changed: typeorm's save() would SELECT the row first.
     return chatId && after !== before ? { chatId, state: after } : null;

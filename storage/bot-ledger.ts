@@ -44,9 +44,9 @@ export function createBotLedger(ds: DataSource, now: () => Date): BotLedger {
     finish: 'UPDATE bot_updates SET handled_at = ? WHERE update_id = ?',
   };
   const raw = createRawSql(ds);
-  const rows = (qr: QueryRunner, query: string, params: (string | null)[]) => raw.rows(query, params, qr);
+  const rows = (qr: QueryRunner | undefined, query: string, params: (string | null)[]) => raw.rows(query, params, qr);
 
-  async function apply(qr: QueryRunner, op: Op): Promise<Claim | undefined> {
+  async function apply(qr: QueryRunner | undefined, op: Op): Promise<Claim | undefined> {
     if (op.kind === 'finish') {
       if (op.session) await rows(qr, sql.save, [op.session.chatId, op.session.state, op.at]);
       await rows(qr, sql.finish, [op.at, op.updateId]);

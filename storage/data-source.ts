@@ -76,6 +76,14 @@ export function createWriteQueryRunner(ds: DataSource): QueryRunner {
  */
 const writeQueues = new WeakMap<DataSource, Promise<unknown>>();
 
+/**
+ * Runs `work` when it is this process's turn to write, without opening a transaction: for code that
+ * drives its own (storage/raw-sql.ts). On PostgreSQL writers do not take turns.
+ */
+export function inWriteTurn<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
+  return serialised(ds, work);
+}
+
 function serialised<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
   if (!isSqlite(ds)) return work();
   const previous = writeQueues.get(ds) ?? Promise.resolve();

@@ -1,5 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { inWriteTransaction, type Durability } from './data-source.ts';
+import type { Durability } from './data-source.ts';
+import { createRawSql } from './raw-sql.ts';
 
 /**
  * Small writes that many concurrent callers make (the bot's claim and finish of every update) share
@@ -18,8 +19,12 @@ interface Waiting<Op, R> {
   readonly reject: (e: unknown) => void;
 }
 
-/** `apply` writes one op inside the shared transaction; a throw rolls the whole batch back and fails every op in it. */
-export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner, op: Op) => Promise<R>, durability: Durability = 'full'): GroupCommit<Op, R> {
+/**
+ * `apply` writes one op inside the shared transaction with `RawSql.rows` (raw-sql.ts; `qr` is undefined
+ * on SQLite); a throw rolls the whole batch back and fails every op in it.
+ */
+export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner | undefined, op: Op) => Promise<R>, durability: Durability = 'full'): GroupCommit<Op, R> {
+  const raw = createRawSql(ds);
   let waiting: Waiting<Op, R>[] = [];
   /** A transaction is queued that has not yet taken its batch: a new op simply joins it. */
   let open = false;
@@ -28,7 +33,7 @@ export function groupCommit<Op, R>(ds: DataSource, apply: (qr: QueryRunner, op: 
     let batch: Waiting<Op, R>[] = [];
     let taken = false;
     try {
-      const results = await inWriteTransaction(ds, async (qr) => {
+      const results = await raw.transaction(async (qr) => {
         // The batch is taken when the transaction starts, not when it was queued: everything that
         // arrived while earlier writers held the turn goes in together.
         taken = true;

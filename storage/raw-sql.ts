@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Database, Statement } from 'better-sqlite3';
-import { isSqlite } from './data-source.ts';
+import { inWriteTransaction, inWriteTurn, isSqlite, type Durability } from './data-source.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -13,6 +13,13 @@ export type Row = Record<string, unknown>;
 export interface RawSql {
   /** The statement's rows; none for a statement without a result (an UPDATE without RETURNING). */
   rows(sql: string, params: readonly (string | number | null)[], qr?: QueryRunner): Promise<Row[]>;
+  /**
+   * One write transaction for `rows` statements, with the same guarantees as `inWriteTransaction`
+   * (BEGIN IMMEDIATE, this process's writers taking turns, rollback on a throw). On SQLite it is driven
+   * with the same prepared statements, five typeorm queries fewer per transaction, and `qr` is undefined:
+   * everything runs on the one connection. Pass `qr` on to `rows`.
+   */
+  transaction<T>(work: (qr: QueryRunner | undefined) => Promise<T>, durability: Durability): Promise<T>;
 }
 
 /** Prepared statements per connection: a data source destroyed and opened again has a new one. */
@@ -32,8 +39,36 @@ function sqliteRows(ds: DataSource): RawSql['rows'] {
   };
 }
 
+function sqliteTransaction(ds: DataSource, rows: RawSql['rows']): RawSql['transaction'] {
+  return (work, durability) => inWriteTurn(ds, async () => {
+    // The connection's setting, read at each commit: lowered for this transaction only (see Durability).
+    if (durability === 'relaxed') await rows('PRAGMA synchronous = NORMAL', []);
+    try {
+      await rows('BEGIN IMMEDIATE', []);
+      try {
+        const result = await work(undefined);
+        await rows('COMMIT', []);
+        return result;
+      } catch (e) {
+        // SQLite ends some failed transactions itself (a full disk, say): the original error is the one to report.
+        try {
+          await rows('ROLLBACK', []);
+        } catch {
+          // no transaction left to roll back
+        }
+        throw e;
+      }
+    } finally {
+      if (durability === 'relaxed') await rows('PRAGMA synchronous = FULL', []);
+    }
+  });
+}
+
 export function createRawSql(ds: DataSource): RawSql {
-  if (isSqlite(ds)) return { rows: sqliteRows(ds) };
+  if (isSqlite(ds)) {
+    const rows = sqliteRows(ds);
+    return { rows, transaction: sqliteTransaction(ds, rows) };
+  }
   const numbered = new Map<string, string>();
   return {
     async rows(sql, params, qr) {
@@ -50,5 +85,6 @@ export function createRawSql(ds: DataSource): RawSql {
         if (!qr) await runner.release();
       }
     },
+    transaction: (work, durability) => inWriteTransaction(ds, work, durability),
   };
 }

@@ -1,63 +1,30 @@
-import type { Bot, Context } from 'grammy';
-import type { Update } from 'grammy/types';
-import type { BotApiEmulator, UserHandle } from '../test/support/bot-api-emulator.ts';
+import type { BotApiEmulator, UserHandle } from '../devtools/bot-api-emulator.ts';
 import type { Step, StepEnv } from './bot-workload.ts';
+import type { SimUser } from './bot-population.ts';
 
 /**
- * The measuring side of `npm run bench -- bot`: a probe around `bot.handleUpdate` and the simulated
- * users who wait for it.
- *
- * @grammyjs/runner hands every fetched update to `bot.handleUpdate` (its sink's `consume`); the probe
- * replaces that method on the instance, so it sits outside all middleware, `sequentialize` included,
- * and times exactly the same span for ra-desk and for the bare bot: from the update handed to the bot
- * to the end of its handling — which awaits every Bot API call the handler made, so when it resolves
- * the emulator has recorded and answered the update's replies.
+ * Telegram's side of `npm run bench -- bot`, inside its thread: the simulated users, who send an update
+ * through the emulator and wait until the bot has handled it (the bot's probe reports each end).
  */
 
 /** How long one update may take before the run is declared stuck (a broken bot, not a slow one). */
 const STUCK_MS = 60_000;
 
-export interface Probe {
-  /** Handler latencies in ms, in completion order, since the last `reset()`. */
-  readonly latencies: number[];
-  /** Updates whose handling threw (the runner would only log them). */
-  readonly failures: number;
-  /** Resolves with its latency in ms when the update with this id has been handled (or has failed). */
-  handled(updateId: number): Promise<number>;
-  reset(): void;
+/** Ends of handling reported by the bot's thread, matched to the users waiting for them. */
+export interface HandledNotices {
+  /** Resolves with the handler latency in ms once the bot reports the update handled. */
+  wait(updateId: number): Promise<number>;
+  report(updateId: number, ms: number): void;
 }
 
-export function probe<C extends Context>(bot: Bot<C>): Probe {
+export function handledNotices(): HandledNotices {
   const waiting = new Map<number, (ms: number) => void>();
-  const finished = new Map<number, number>();
-  const state = { latencies: [] as number[], failures: 0 };
-  const original = bot.handleUpdate.bind(bot);
-  bot.handleUpdate = async (update: Update, ...rest) => {
-    const started = performance.now();
-    try {
-      return await original(update, ...rest);
-    } catch (e) {
-      state.failures++;
-      throw e;
-    } finally {
-      const ms = performance.now() - started;
-      state.latencies.push(ms);
-      const done = waiting.get(update.update_id);
-      if (done) {
-        waiting.delete(update.update_id);
-        done(ms);
-      } else {
-        finished.set(update.update_id, ms);
-      }
-    }
-  };
+  const early = new Map<number, number>();
   return {
-    get latencies() { return state.latencies; },
-    get failures() { return state.failures; },
-    handled(updateId) {
-      const ms = finished.get(updateId);
+    wait(updateId) {
+      const ms = early.get(updateId);
       if (ms !== undefined) {
-        finished.delete(updateId);
+        early.delete(updateId);
         return Promise.resolve(ms);
       }
       return new Promise<number>((resolve, reject) => {
@@ -68,20 +35,16 @@ export function probe<C extends Context>(bot: Bot<C>): Probe {
         waiting.set(updateId, (ms) => { clearTimeout(timer); resolve(ms); });
       });
     },
-    reset() {
-      state.latencies = [];
-      state.failures = 0;
+    report(updateId, ms) {
+      const done = waiting.get(updateId);
+      if (done) {
+        waiting.delete(updateId);
+        done(ms);
+      } else {
+        early.set(updateId, ms);
+      }
     },
   };
-}
-
-/** One simulated user: a Telegram account and its ten steps. */
-export interface SimUser {
-  readonly telegramId: number;
-  readonly firstName: string;
-  /** Prefix of its steps' labels in the per-step figures, e.g. `bound`. */
-  readonly mix: string;
-  readonly steps: readonly Step[];
 }
 
 export interface PassOptions {
@@ -91,20 +54,12 @@ export interface PassOptions {
   readonly rampMs: number;
 }
 
-export interface PassResult {
+/** What Telegram's side saw of a pass; the latencies themselves are the bot's probe's. */
+export interface DrivenPass {
   readonly updates: number;
   readonly seconds: number;
-  readonly perSecond: number;
-  /** Handler latencies in ms, sorted. */
-  readonly latencies: readonly number[];
-  /**
-   * CPU time of the whole process (bot, emulator and users alike) per update, user + system, in ms:
-   * steadier than wall time on a shared machine, and the emulator's and users' share is the same for both bots.
-   */
-  readonly cpuMsPerUpdate: number;
-  readonly failures: number;
   /** Handler latencies in ms by `mix label` of the step, e.g. `bound ticket text`, sorted. */
-  readonly byStep: ReadonlyMap<string, readonly number[]>;
+  readonly byStep: [string, number[]][];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,11 +85,9 @@ async function send(user: UserHandle, step: Step, env: StepEnv): Promise<number>
  * reads the answer before pressing its button), all users at once. Updates/s is the updates sent divided
  * by the time from the first update queued to the last one handled.
  */
-export async function runPass(tg: BotApiEmulator, p: Probe, users: readonly SimUser[], env: StepEnv, o: PassOptions): Promise<PassResult> {
-  p.reset();
+export async function runPass(tg: BotApiEmulator, handled: HandledNotices, users: readonly SimUser[], env: StepEnv, o: PassOptions): Promise<DrivenPass> {
   let updates = 0;
   const byStep = new Map<string, number[]>();
-  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(users.map(async (u, i) => {
     const user = tg.user(u.telegramId, { first_name: u.firstName, language_code: 'id' });
@@ -143,7 +96,7 @@ export async function runPass(tg: BotApiEmulator, p: Probe, users: readonly SimU
       if (k > 0 && o.thinkMs > 0) await sleep(o.thinkMs);
       const id = await send(user, step, env);
       updates++;
-      const ms = await p.handled(id);
+      const ms = await handled.wait(id);
       const key = `${u.mix} ${step.label}`;
       const same = byStep.get(key);
       if (same) same.push(ms);
@@ -151,16 +104,5 @@ export async function runPass(tg: BotApiEmulator, p: Probe, users: readonly SimU
     }
   }));
   const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return {
-    updates, seconds, perSecond: updates / seconds, latencies: [...p.latencies].sort((a, b) => a - b), failures: p.failures,
-    cpuMsPerUpdate: (used.user + used.system) / 1000 / updates,
-    byStep: new Map([...byStep].map(([k, v]) => [k, v.sort((a, b) => a - b)])),
-  };
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return { updates, seconds, byStep: [...byStep].map(([k, v]) => [k, v.sort((a, b) => a - b)]) };
 }

@@ -1,8 +1,9 @@
-import { Like, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import Database from 'better-sqlite3';
 import { importRoster, type RosterLine } from '../domain/use-cases/import-roster.ts';
 import type { DeskPorts } from '../domain/use-cases/desk-ports.ts';
 import { inWriteTransaction } from '../storage/data-source.ts';
-import { OutboxSchema, TelegramBindingSchema } from '../storage/entities/schemas.ts';
+import { TelegramBindingSchema } from '../storage/entities/schemas.ts';
 import type { TelegramBindingRow } from '../storage/entities/rows.ts';
 import { passingChecks } from '../test/support/storage-desk.ts';
 
@@ -140,11 +141,20 @@ export async function seedBound(ds: DataSource, p: DeskPorts, users: readonly { 
   });
 }
 
-/** The code of the latest one-time-code mail queued for a Telegram id (the outbox is the mail not yet sent). */
-export async function queuedOtp(ds: DataSource, telegramId: number): Promise<string> {
-  const row = await ds.getRepository(OutboxSchema).findOne({
-    where: { template: 'otp-code', dedupeKey: Like(`otp:${telegramId}:%`) }, order: { createdAt: 'DESC' },
-  });
-  if (!row) throw new Error(`no one-time code queued for Telegram user ${telegramId}`);
-  return (JSON.parse(row.model) as { code: string }).code;
+/**
+ * Reads the code of the latest one-time-code mail queued for a Telegram id (the outbox is the mail not
+ * yet sent), on a read-only connection of its own: Telegram's side of the benchmark runs in its own
+ * thread and must not use the bot's.
+ */
+export function otpReader(sqliteFile: string): { otp(telegramId: number): Promise<string>; close(): void } {
+  const db = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  const latest = db.prepare("SELECT model FROM outbox WHERE template = 'otp-code' AND dedupe_key LIKE ? ORDER BY created_at DESC LIMIT 1");
+  return {
+    otp(telegramId) {
+      const row = latest.get(`otp:${telegramId}:%`) as { model: string } | undefined;
+      if (!row) return Promise.reject(new Error(`no one-time code queued for Telegram user ${telegramId}`));
+      return Promise.resolve((JSON.parse(row.model) as { code: string }).code);
+    },
+    close: () => db.close(),
+  };
 }

@@ -44,14 +44,14 @@ export function createStorageDesk(o: StorageDeskOptions): StorageDesk {
     // Counting this process's appends tells: its writers take turns on SQLite; on PostgreSQL another
     // transaction's append in between only causes a checkpoint that was not needed.
     uow: {
-      run: async (work) => {
+      run: async (work, options) => {
         let appended = false;
         const r = await baseUow.run(async (tx) => {
           const before = auditLog.appendCount();
           const out = await work(tx);
           appended = auditLog.appendCount() !== before;
           return out;
-        });
+        }, options);
         if (appended) await auditLog.checkpoint();
         return r;
       },

@@ -11,5 +11,5 @@ export const managerFor = (ds: DataSource, tx?: TransactionHandle): EntityManage
   tx ? toQueryRunner(tx).manager : ds.manager;
 
 export function createUnitOfWork(ds: DataSource): UnitOfWork {
-  return { run: (work) => inWriteTransaction(ds, (qr) => work(toHandle(qr))) };
+  return { run: (work, options) => inWriteTransaction(ds, (qr) => work(toHandle(qr)), options?.durability) };
 }

@@ -15,7 +15,8 @@ export async function allowed(ctx: BotContext, kind: LimitKind): Promise<boolean
   if (!ctx.from) return true;
   const p = ctx.desk.ports;
   const subject = limitSubject('telegram', String(ctx.from.id));
-  const r = await p.uow.run((tx) => takeAllowance(p, kind, subject, tx));
+  // A token taken is bookkeeping: lost to a power cut, it is simply not counted (domain/ports/transaction.ts).
+  const r = await p.uow.run((tx) => takeAllowance(p, kind, subject, tx), { durability: 'relaxed' });
   if (r.ok) return true;
   await ctx.reply(ctx.say(r.code, { minutes: r.params['minutes'] ?? 1 }));
   return false;

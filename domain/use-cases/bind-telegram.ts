@@ -26,7 +26,8 @@ export async function startBinding(p: DeskPorts, input: { telegramId: string; id
   if (!nip.ok && !email) return refuse('BIND.BAD_IDENTIFIER');
   // Abuse limit per Telegram user on top of the 3 codes an hour: every lookup counts, found or not, so
   // the roster cannot be probed by trying addresses (a typo that is no NIP or address does not count).
-  const allowance = await p.uow.run((tx) => takeAllowance(p, 'otp', limitSubject('telegram', input.telegramId), tx));
+  // A token taken is bookkeeping: lost to a power cut, it is simply not counted.
+  const allowance = await p.uow.run((tx) => takeAllowance(p, 'otp', limitSubject('telegram', input.telegramId), tx), { durability: 'relaxed' });
   if (!allowance.ok) return allowance;
   const person = nip.ok ? await p.roster.findByNip(nip.value.value) : await p.roster.findByEmail(email!);
   const now = p.clock.now();

@@ -77,7 +77,7 @@ export async function createTicket(
     checks: [], reviewRound: 0, createdAt: at,
   }, tx);
   await p.audit.append({ actor: person ? personActor(person.personId) : SYSTEM_ACTOR, action: 'ticket.open', subject: id, outcome: input.kind }, tx);
-  await alertOfficers(p, tx, id);
+  await alertOfficers(p, tx, id, input.kind);
   if (input.acknowledge !== false) await p.notifier.enqueue({
     dedupeKey: `received:${id}`, channel: input.channel,
     recipient: input.channel === 'telegram' && input.telegramChatId ? input.telegramChatId : email,
@@ -93,7 +93,9 @@ export async function createTicket(
  * "Laporkan" button; the Pengelola hears of a complaint about an officer (Pasal 9(7)). Other tickets wait
  * in the queue and the SLA sweep.
  */
-async function alertOfficers(p: DeskPorts, tx: TransactionHandle, id: string): Promise<void> {
+async function alertOfficers(p: DeskPorts, tx: TransactionHandle, id: string, kind: TicketInput['kind']): Promise<void> {
+  // A help ticket alerts nobody: no need to read it back (most tickets are help requests).
+  if (kind !== 'incident' && kind !== 'complaint') return;
   const ticket = await p.cases.get(id, tx);
   if (!ticket) return;
   const officers = await dutyOfficers(p);

@@ -3,13 +3,17 @@ import type { DataSource } from 'typeorm';
 import type { CaseFilter, CaseRepository, NewCase } from '../../domain/ports/case-repository.ts';
 import type { CaseRecord, Decision } from '../../domain/requests/case-record.ts';
 import { formatCaseId, prefixFor, sequenceName } from '../../domain/requests/case-id.ts';
-import { DecisionSchema, RequestSchema, SequenceSchema } from '../entities/schemas.ts';
+import { DecisionSchema, RequestSchema } from '../entities/schemas.ts';
 import type { DecisionRow, RequestRow } from '../entities/rows.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
-import { managerFor } from '../transaction.ts';
+import { managerFor, toQueryRunner } from '../transaction.ts';
+import { createRawSql } from '../raw-sql.ts';
+
+const NEXT_VALUE = 'INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value';
 import { toCaseRecord } from './case-mapper.ts';
 
 export function createCaseRepository(ds: DataSource, cipher: FieldCipher): CaseRepository {
+  const raw = createRawSql(ds);
   const latestDecisions = async (ids: readonly string[]): Promise<Map<string, DecisionRow>> => {
     const out = new Map<string, DecisionRow>();
     if (ids.length === 0) return out;
@@ -21,12 +25,10 @@ export function createCaseRepository(ds: DataSource, cipher: FieldCipher): CaseR
 
   return {
     async nextId(kind, year, tx) {
-      const m = managerFor(ds, tx);
       const name = sequenceName(prefixFor(kind), year);
-      await m.createQueryBuilder().insert().into(SequenceSchema).values({ name, value: 0 }).orIgnore().execute();
-      await m.createQueryBuilder().update(SequenceSchema).set({ value: () => 'value + 1' }).where('name = :name', { name }).execute();
-      const row = await m.getRepository(SequenceSchema).findOneByOrFail({ name });
-      return formatCaseId(prefixFor(kind), year, row.value);
+      // One statement, atomic on both databases: every request and ticket takes a number this way.
+      const [row] = await raw.rows(NEXT_VALUE, [name], tx ? toQueryRunner(tx) : undefined);
+      return formatCaseId(prefixFor(kind), year, Number(row!['value']));
     },
 
     async create(c: NewCase, tx) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { allSchemas } from './entities/schemas.ts';
 import { migrations } from './migrations/index.ts';
+import { walSync, type WalSync } from './wal-sync.ts';
 
 export interface DatabaseOptions {
   /** Folder holding `ra-desk.sqlite` when no URL is given. */
@@ -36,11 +37,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     });
   }
   await ds.initialize();
-  // Every commit on disk before it returns: a mail is moved out of the inbox only after its commit, so a
-  // commit lost to a power cut would lose the mail. better-sqlite3 is built with SQLite's WAL default at
-  // NORMAL (commits reach the disk at the next WAL checkpoint), so FULL must be asked for. The bot's own
-  // bookkeeping asks for less, per transaction (`Durability` below).
-  if (isSqlite(ds)) await ds.query('PRAGMA synchronous = FULL');
+  // Commits append to the WAL and return; a commit that must survive a power cut then waits for the WAL's
+  // fsync off the event loop (storage/wal-sync.ts, `Durability`). better-sqlite3's build already opens WAL
+  // connections at NORMAL; said here so nobody has to know that.
+  if (isSqlite(ds)) await ds.query('PRAGMA synchronous = NORMAL');
   // The database holds personal data: owner-only, whatever the umask (WAL and SHM files inherit it).
   if (!options.databaseUrl && existsSync(sqliteFile(options.dataDir))) chmodSync(sqliteFile(options.dataDir), 0o600);
   await ds.runMigrations({ transaction: 'each' });
@@ -94,8 +94,9 @@ function serialised<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
 
 /**
  * How durable a commit must be before it returns.
- * - `full`: on disk (SQLite `synchronous=FULL`: the WAL is fsynced at every commit). Everything people
- *   asked for or were promised is written this way.
+ * - `full`: on disk. On SQLite the WAL file is fsynced after the commit, off the event loop, before the
+ *   transaction's promise resolves (storage/wal-sync.ts); a mail is moved out of the inbox only after
+ *   that. Everything people asked for or were promised is written this way.
  * - `relaxed`: atomic and safe against the process dying (the WAL is in the OS's page cache), but an OS
  *   crash or power cut may lose it — unless a later `full` commit followed, because fsyncing the WAL (or
  *   PostgreSQL's WAL flush) persists every earlier commit too. For bookkeeping whose loss only repeats or
@@ -104,8 +105,26 @@ function serialised<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
 export type Durability = 'full' | 'relaxed';
 
 /** Runs `work` in one write transaction; rolls back on any throw. */
-export function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>, durability: Durability = 'full'): Promise<T> {
-  return serialised(ds, () => runTransaction(ds, work, durability));
+export async function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>, durability: Durability = 'full'): Promise<T> {
+  const result = await serialised(ds, () => runTransaction(ds, work, durability));
+  // After the write turn: the next writer need not wait for this fsync, only this caller does.
+  if (durability === 'full') await durable(ds);
+  return result;
+}
+
+const walSyncs = new WeakMap<DataSource, WalSync>();
+
+/** The WAL syncer of a SQLite data source (null on PostgreSQL, whose commits are durable as they return). */
+export function walSyncOf(ds: DataSource): WalSync | null {
+  if (!isSqlite(ds)) return null;
+  let w = walSyncs.get(ds);
+  if (!w) walSyncs.set(ds, (w = walSync(`${ds.options.database as string}-wal`)));
+  return w;
+}
+
+/** Resolves once every commit this data source made so far is on disk. */
+export async function durable(ds: DataSource): Promise<void> {
+  await walSyncOf(ds)?.sync();
 }
 
 /** Work started inside a transaction that must be finished (say, a file fsynced) before it may commit. */
@@ -141,23 +160,11 @@ async function settle(list: Promise<unknown>[]): Promise<void> {
 async function runTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>, durability: Durability): Promise<T> {
   const qr = createWriteQueryRunner(ds);
   await qr.connect();
-  // SQLite's setting is the connection's, read at each commit: lowered for this one transaction (this
-  // process's writers take turns, so no other commit falls in between) and put back in `finally`.
-  const relaxSqlite = durability === 'relaxed' && isSqlite(ds);
-  if (relaxSqlite) await qr.query('PRAGMA synchronous = NORMAL');
-  try {
-    return await inTransaction(qr, work, durability);
-  } finally {
-    if (relaxSqlite) await qr.query('PRAGMA synchronous = FULL');
-  }
-}
-
-async function inTransaction<T>(qr: QueryRunner, work: (qr: QueryRunner) => Promise<T>, durability: Durability): Promise<T> {
   await qr.startTransaction();
   const pending: Promise<unknown>[] = [];
   beforeCommit.set(qr, pending);
   try {
-    if (durability === 'relaxed' && !isSqlite(qr.dataSource)) await qr.query('SET LOCAL synchronous_commit = off');
+    if (durability === 'relaxed' && !isSqlite(ds)) await qr.query('SET LOCAL synchronous_commit = off');
     const result = await work(qr);
     await settle(pending);
     await qr.commitTransaction();

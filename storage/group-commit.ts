@@ -4,8 +4,8 @@ import { createRawSql } from './raw-sql.ts';
 
 /**
  * Small writes that many concurrent callers make (the bot's claim and finish of every update) share
- * one write transaction instead of one each: every commit is an fsync under `synchronous=FULL`, and on
- * SQLite the write transactions of a process take turns. Each caller still gets its own answer only
+ * one write transaction instead of one each: a transaction costs BEGIN, COMMIT and a turn in the
+ * process's queue of writers (and, when durable, a WAL fsync). Each caller still gets its own answer only
  * after the transaction holding its write has committed, so its guarantee is the same as with a
  * transaction of its own. Writes queued while a batch is being written go into the next batch.
  */

@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Database, Statement } from 'better-sqlite3';
-import { inWriteTransaction, inWriteTurn, isSqlite, type Durability } from './data-source.ts';
+import { durable, inWriteTransaction, inWriteTurn, isSqlite, type Durability } from './data-source.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -40,15 +40,13 @@ function sqliteRows(ds: DataSource): RawSql['rows'] {
 }
 
 function sqliteTransaction(ds: DataSource, rows: RawSql['rows']): RawSql['transaction'] {
-  return (work, durability) => inWriteTurn(ds, async () => {
-    // The connection's setting, read at each commit: lowered for this transaction only (see Durability).
-    if (durability === 'relaxed') await rows('PRAGMA synchronous = NORMAL', []);
-    try {
+  return async (work, durability) => {
+    const result = await inWriteTurn(ds, async () => {
       await rows('BEGIN IMMEDIATE', []);
       try {
-        const result = await work(undefined);
+        const out = await work(undefined);
         await rows('COMMIT', []);
-        return result;
+        return out;
       } catch (e) {
         // SQLite ends some failed transactions itself (a full disk, say): the original error is the one to report.
         try {
@@ -58,10 +56,10 @@ function sqliteTransaction(ds: DataSource, rows: RawSql['rows']): RawSql['transa
         }
         throw e;
       }
-    } finally {
-      if (durability === 'relaxed') await rows('PRAGMA synchronous = FULL', []);
-    }
-  });
+    });
+    if (durability === 'full') await durable(ds);
+    return result;
+  };
 }
 
 export function createRawSql(ds: DataSource): RawSql {

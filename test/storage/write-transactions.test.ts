@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { openTestDatabase } from '../support/databases.ts';
-import { finishBeforeCommit, inWriteTransaction } from '../../storage/data-source.ts';
+import { finishBeforeCommit, inWriteTransaction, walSyncOf } from '../../storage/data-source.ts';
 import { SequenceSchema } from '../../storage/entities/schemas.ts';
 
 describe('write transactions on SQLite', () => {
@@ -56,22 +56,30 @@ describe('write transactions on SQLite', () => {
     }
   });
 
-  it('commits a relaxed transaction at synchronous=NORMAL and puts FULL back, also when the work throws', async () => {
+  it('makes a full commit durable with a WAL fsync before it resolves, shared by concurrent commits; a relaxed one does not wait', async () => {
     const db = await openTestDatabase('sqlite');
     try {
-      const level = async (qr?: Parameters<Parameters<typeof inWriteTransaction>[1]>[0]) =>
-        ((await (qr ?? db.ds).query('PRAGMA synchronous')) as { synchronous: number }[])[0]!.synchronous;
-      expect(await level()).toBe(2);
-      const seen = await inWriteTransaction(db.ds, async (qr) => {
-        await qr.manager.getRepository(SequenceSchema).save({ name: 'relaxed', value: 1 });
-        return level(qr);
-      }, 'relaxed');
-      expect(seen).toBe(1);
-      expect(await level()).toBe(2);
-      await expect(inWriteTransaction(db.ds, async () => { throw new Error('boom'); }, 'relaxed')).rejects.toThrow('boom');
-      expect(await level()).toBe(2);
-      expect(await inWriteTransaction(db.ds, (qr) => level(qr))).toBe(2);
-      expect((await db.ds.getRepository(SequenceSchema).findOneByOrFail({ name: 'relaxed' })).value).toBe(1);
+      const level = ((await db.ds.query('PRAGMA synchronous')) as { synchronous: number }[])[0]!.synchronous;
+      expect(level).toBe(1);
+      const wal = walSyncOf(db.ds)!;
+      const save = (name: string) => async (qr: Parameters<Parameters<typeof inWriteTransaction>[1]>[0]) => {
+        await qr.manager.getRepository(SequenceSchema).save({ name, value: 1 });
+      };
+
+      const before = wal.count;
+      await inWriteTransaction(db.ds, save('full'));
+      expect(wal.count).toBe(before + 1);
+
+      await inWriteTransaction(db.ds, save('relaxed'), 'relaxed');
+      expect(wal.count).toBe(before + 1);
+
+      // Twenty writers at once: each resolves after an fsync, but they share a few.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => inWriteTransaction(db.ds, save(`many-${i}`))));
+      expect(wal.count).toBeGreaterThan(before + 1);
+      expect(wal.count).toBeLessThanOrEqual(before + 11);
+
+      await expect(inWriteTransaction(db.ds, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(await db.ds.getRepository(SequenceSchema).count()).toBe(22);
     } finally {
       await db.close();
     }

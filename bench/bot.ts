@@ -22,9 +22,12 @@ import { profiled, machineFacts } from './measure.ts';
 /**
  * `npm run bench -- bot [--scale 0.1] [--cpu-prof] [--think-ms 1000]`
  *
- * One process holds the Bot API emulator (test/support, real HTTP on 127.0.0.1), the simulated users
- * and the bot under test, which long-polls the emulator through @grammyjs/runner exactly as `serve`
- * does (`startPolling`). Two bots take turns on the same emulator with the same runner settings:
+ * The bot under test runs on this thread and long-polls the Bot API emulator (real HTTP on 127.0.0.1)
+ * through @grammyjs/runner exactly as `serve` does (`startPolling`). The emulator and the simulated users
+ * are Telegram's side and run in a worker thread of their own (bot-telegram-side.ts): in production
+ * Telegram and the people are not in the desk's process, and sharing the bot's event loop with them
+ * made every figure carry their work (until 2026-11-25 they did: see README, Performance). Two bots take
+ * turns on the same emulator with the same runner settings:
  * - ra-desk: `createBotFor` on a fresh SQLite data folder (WAL, on disk) with 2,050 generated ASN on
  *   the roster, the two test officers, and the bound users' bindings;
  * - the baseline: a bare grammY `Bot` whose only middleware answers every update with one sendMessage
@@ -43,14 +46,14 @@ import { profiled, machineFacts } from './measure.ts';
  *    queued to the last one handled (handled = every Bot API call of its handler answered). Target ≥ 1,000.
  * 2. Paced at the target rate: each user pauses 1 s after each answer (starts spread over 1 s), so the
  *    1,000 users offer ~1,000 updates/s. Handler latency = the time from the runner handing the update
- *    to `bot.handleUpdate` to its end (bot-drive.ts wraps that method, outside every middleware, the
+ *    to `bot.handleUpdate` to its end (bot-probe.ts wraps that method, outside every middleware, the
  *    same way on both bots). Target: ra-desk p99 − baseline p99 < 25 ms, the in-process overhead at the
  *    load the bot must carry. A bot that cannot carry that rate falls behind (the achieved rate is
  *    printed) and its latency then includes the backlog. Flat out, latency is mostly queueing (hundreds
  *    of updates in flight at once: Little's law), so those percentiles are printed for information only.
- * Also printed, without targets: CPU time of the whole process per update (user + system; the emulator's
- * and users' share is the same for both bots, and it varies less than wall time on a shared machine)
- * and ra-desk's latency per step (`bot.json` has every step; the console the slowest four).
+ * Also printed, without targets: the bot thread's busy time per update (its event loop's active time:
+ * what the bot costs its process), the whole process's CPU time per update (both threads, user +
+ * system), and ra-desk's latency per step (`bot.json` has every step; the console the slowest four).
  * Every pass is checked: one sendMessage per update (every step of every mix answers with exactly one),
  * no failed Bot API call, no handler error, and for ra-desk the bindings and tickets the mixes create.
  * Figures go to the console and to `bench/results/bot.json`, each with its target; a missed target

@@ -8,8 +8,8 @@ import { supplementApplication } from '../../domain/use-cases/supplement-applica
 import type { CheckResult } from '../../domain/requests/case-record.ts';
 import { downloadAll, receiveDocument } from './receive-document.ts';
 import { allowed } from './abuse-limits.ts';
+import { isUuid } from '../../domain/shared/uuid.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOC_ORDER: readonly UploadedDoc['kind'][] = ['cover_letter', 'recommendation', 'ktp_scan'];
 
 /**
@@ -37,7 +37,7 @@ renew.callbackQuery(/^renew:(.+)$/, async (ctx) => {
   const certificateId = ctx.match[1]!;
   if (!(await allowed(ctx, 'request'))) return;
   const r = await requestRenewal(ctx.desk.ports, {
-    channel: 'telegram', personId: ctx.binding.personId, certificateId: UUID.test(certificateId) ? certificateId : '-',
+    channel: 'telegram', personId: ctx.binding.personId, certificateId: isUuid(certificateId) ? certificateId : '-',
     telegramChatId: String(ctx.chat!.id), acknowledge: false,
   });
   if (!r.ok && r.code === 'RENEW.ALREADY_REQUESTED') {

@@ -5,8 +5,8 @@ import { requestRevocation } from '../../domain/use-cases/request-revocation.ts'
 import { isRevocationGround, needsLossEvidence, REVOCATION_GROUNDS } from '../../domain/revocation/revocation-grounds.ts';
 import { downloadAll, receiveDocument } from './receive-document.ts';
 import { allowed } from './abuse-limits.ts';
+import { isUuid } from '../../domain/shared/uuid.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EVIDENCE_ORDER: readonly EvidenceDoc['kind'][] = ['police_report', 'owner_statement'];
 
 /**
@@ -31,7 +31,7 @@ revoke.callbackQuery(/^rvk:(.+)$/, async (ctx) => {
   ctx.acknowledge();
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const id = ctx.match[1]!;
-  if (!UUID.test(id)) return void (await ctx.reply(ctx.say('REVOKE.CERTIFICATE_UNKNOWN')));
+  if (!isUuid(id)) return void (await ctx.reply(ctx.say('REVOKE.CERTIFICATE_UNKNOWN')));
   const k = new InlineKeyboard();
   for (const g of REVOCATION_GROUNDS) k.text(ctx.say(`GROUND.${g}`), `rvg:${g}:${id}`).row();
   await ctx.reply(ctx.say('BOT.REVOKE_ASK_GROUND'), { reply_markup: k });
@@ -42,7 +42,7 @@ revoke.callbackQuery(/^rvg:([a-z_]+):(.+)$/, async (ctx) => {
   if (!ctx.binding) return void (await ctx.reply(ctx.say('BOT.BIND_FIRST')));
   const [, ground, id] = ctx.match as unknown as [string, string, string];
   if (!isRevocationGround(ground)) return void (await ctx.reply(ctx.say('REVOKE.BAD_GROUND', { given: ground.slice(0, 20) })));
-  if (!UUID.test(id)) return void (await ctx.reply(ctx.say('REVOKE.CERTIFICATE_UNKNOWN')));
+  if (!isUuid(id)) return void (await ctx.reply(ctx.say('REVOKE.CERTIFICATE_UNKNOWN')));
   if (ground === 'other') {
     ctx.conversation = { step: 'revoke_note', certificateId: id };
     return void (await ctx.reply(ctx.say('BOT.REVOKE_ASK_NOTE')));
@@ -89,7 +89,7 @@ revoke.on(['message:document', 'message:photo'], async (ctx, next) => {
 async function submit(ctx: BotContext, certificateId: string, ground: string, note: string, docs: readonly EvidenceDoc[]): Promise<void> {
   if (!(await allowed(ctx, 'request'))) return;
   const r = await requestRevocation(ctx.desk.ports, {
-    channel: 'telegram', personId: ctx.binding!.personId, certificateId: UUID.test(certificateId) ? certificateId : '-', ground, note,
+    channel: 'telegram', personId: ctx.binding!.personId, certificateId: isUuid(certificateId) ? certificateId : '-', ground, note,
     documents: await downloadAll(ctx, docs), telegramChatId: String(ctx.chat!.id), acknowledge: false,
   });
   if (!r.ok) return void (await ctx.reply(ctx.say(r.code, r.params)));

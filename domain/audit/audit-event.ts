@@ -1,4 +1,5 @@
 import { RaError } from '../shared/ra-error.ts';
+import { isUuid } from '../shared/uuid.ts';
 
 /**
  * Who did it, in a form that points at a record without being personal data (Pasal 26(2) audit, and
@@ -33,7 +34,6 @@ export interface AuditEvent {
 // Telegram user ids fit 52 bits; today they have at most 10-11 digits. Capping at 15 digits keeps an
 // officer actor from ever looking like a 16-digit NIK, which assertAuditSafe would (rightly) refuse.
 const TELEGRAM_ID = /^[1-9]\d{0,14}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ACTOR = /^(?:system|officer:[1-9]\d{0,14}|person:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const ACTION = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/;
 // Ids and short tokens only: no spaces, so no names or free-text reasons slip into the log.
@@ -53,7 +53,7 @@ export function officerActor(telegramId: number | string): Actor {
 /** `person:<uuid>` from a person's internal id (never their NIK or NIP). */
 export function personActor(personId: string): Actor {
   const id = personId.toLowerCase();
-  if (!UUID.test(id)) throw new RaError('AUDIT.MALFORMED', 'A person actor needs the internal person id (a uuid), never a NIK, NIP or e-mail address');
+  if (!isUuid(id)) throw new RaError('AUDIT.MALFORMED', 'A person actor needs the internal person id (a uuid), never a NIK, NIP or e-mail address');
   return `person:${id}`;
 }
 

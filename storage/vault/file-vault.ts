@@ -14,6 +14,7 @@ import { writeAllAt, writeNewFile, type ContentWriter } from './atomic-write.ts'
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
 import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealing } from './sealed-file.ts';
+import { isUuid } from '../../domain/shared/uuid.ts';
 
 export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
 
@@ -28,7 +29,6 @@ export interface FileVaultOptions {
 /** Relative to the data folder, `/`-separated, so the folder can move and backups can verify it. */
 export const documentPath = (documentId: string): string => `vault/${documentId.slice(0, 2)}/${documentId}.bin`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -93,8 +93,8 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
     },
 
     async read(documentId, requestId) {
-      const row = UUID.test(documentId) ? await documents().findOneBy({ id: documentId }) : null;
-      if (!row) throw new RaError('VAULT.NOT_FOUND', UUID.test(documentId) ? `No stored document has id ${documentId}` : 'No stored document has that id (ids are UUIDs)');
+      const row = isUuid(documentId) ? await documents().findOneBy({ id: documentId }) : null;
+      if (!row) throw new RaError('VAULT.NOT_FOUND', isUuid(documentId) ? `No stored document has id ${documentId}` : 'No stored document has that id (ids are UUIDs)');
       if (row.path !== documentPath(row.id)) {
         throw new RaError('VAULT.BAD_PATH', `The row of document ${row.id} points outside the vault layout (${VAULT_LAYOUT})`);
       }

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { coalesced } from './coalesced.ts';
 
 /**
  * Makes SQLite commits durable without blocking the event loop. The connection runs at
@@ -21,10 +22,7 @@ export interface WalSync {
 
 export function walSync(walFile: string): WalSync {
   let count = 0;
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-
-  const once = async (): Promise<void> => {
+  const fsyncs = coalesced(async () => {
     let file;
     try {
       file = await open(walFile, 'r');
@@ -39,27 +37,9 @@ export function walSync(walFile: string): WalSync {
     } finally {
       await file.close();
     }
-  };
-  const begin = (): Promise<void> => {
-    const run = once();
-    running = run;
-    const settle = (): void => { if (running === run) running = undefined; };
-    run.then(settle, settle);
-    return run;
-  };
-
+  });
   return {
-    sync() {
-      if (queued) return queued;
-      if (!running) return begin();
-      // The fsync in flight may have started before this caller's commit: wait for the next one.
-      const next = running.then(() => undefined, () => undefined).then(() => {
-        queued = undefined;
-        return begin();
-      });
-      queued = next;
-      return next;
-    },
+    sync: () => fsyncs.run(),
     get count() { return count; },
   };
 }

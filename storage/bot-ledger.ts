@@ -23,7 +23,8 @@ export interface ChatState {
  * The bot's record of updates (`bot_updates`) and of each chat's conversation state (`bot_sessions`).
  * Every update is claimed before any work on it and marked finished after, with the chat's new state in
  * the same write. Claims and finishes of concurrent updates share transactions (group commit): at a
- * thousand updates a second, two fsynced commits per update would be most of the bot's time.
+ * thousand updates a second, two transactions of their own per update (each a BEGIN, a COMMIT and a turn
+ * in the process's queue of writers) were a large part of the bot's time.
  */
 export interface BotLedger {
   claim(updateId: string, chatId: string | null): Promise<Claim>;

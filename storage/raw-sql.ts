@@ -15,9 +15,10 @@ export interface RawSql {
   rows(sql: string, params: readonly (string | number | null)[], qr?: QueryRunner): Promise<Row[]>;
   /**
    * One write transaction for `rows` statements, with the same guarantees as `inWriteTransaction`
-   * (BEGIN IMMEDIATE, this process's writers taking turns, rollback on a throw). On SQLite it is driven
-   * with the same prepared statements, five typeorm queries fewer per transaction, and `qr` is undefined:
-   * everything runs on the one connection. Pass `qr` on to `rows`.
+   * (BEGIN IMMEDIATE, this process's writers taking turns, rollback on a throw, a WAL fsync before a
+   * `full` one resolves). On SQLite BEGIN and COMMIT are prepared statements too, and `qr` is undefined:
+   * everything runs on the one connection. Pass `qr` on to `rows`. Inside it, write only with `rows`:
+   * typeorm does not know this transaction is open (a `save()` would try to open its own).
    */
   transaction<T>(work: (qr: QueryRunner | undefined) => Promise<T>, durability: Durability): Promise<T>;
 }

@@ -1,24 +1,24 @@
 /**
- * Shares one run of `work` (an fsync) among callers who need "a run that started after I called": a
- * caller arriving while a run is in flight cannot use it (it may have begun before the caller's write),
- * so it waits for the next one, which every caller arriving meanwhile shares too. Used for the WAL fsync
- * of durable commits (wal-sync.ts).
+ * Shares one run of `work` among callers who need "a run that started after I called": a caller
+ * arriving while a run is in flight cannot use it (it may have begun before the caller's write), so it
+ * waits for the next one, which every caller arriving meanwhile shares too. Used for the WAL fsync of
+ * durable commits (wal-sync.ts) and for the audit checkpoint (audit/audit-log.ts).
  *
  * @example
  * const wal = coalesced(() => fsyncWal());
  * await wal.run(); // covers every commit made before this call
  */
-export interface Coalesced {
-  run(): Promise<void>;
+export interface Coalesced<T = void> {
+  run(): Promise<T>;
   /** Runs started so far. */
   readonly started: number;
 }
 
-export function coalesced(work: () => Promise<void>): Coalesced {
+export function coalesced<T = void>(work: () => Promise<T>): Coalesced<T> {
   let started = 0;
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-  const begin = (): Promise<void> => {
+  let running: Promise<T> | undefined;
+  let queued: Promise<T> | undefined;
+  const begin = (): Promise<T> => {
     started++;
     const run = work();
     running = run;

@@ -14,6 +14,7 @@ import { inWriteTransaction, isSqlite } from '../data-source.ts';
 import type { AuditRow } from '../entities/rows.ts';
 import { AuditSchema } from '../entities/schemas.ts';
 import { toHandle, toQueryRunner } from '../transaction.ts';
+import { coalesced } from '../coalesced.ts';
 
 /** The authenticated chain head, kept outside the database so whoever can edit the database cannot also move it. */
 export interface AuditCheckpoint {
@@ -206,32 +207,15 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
     return next;
   }, 'relaxed'); // it writes no row: its commit has nothing to make durable (the file is fsynced itself)
 
-  // Callers that arrive while a checkpoint is running share the one queued after it: that one reads the
-  // head only once the running one is done, so it covers every commit made before its callers called.
+  // Callers that arrive while a checkpoint is running share the one queued after it (../coalesced.ts):
+  // that one reads the head only once the running one is done, so it covers every commit made before its
+  // callers called.
   // Without this every commit queued a checkpoint transaction of its own, each holding the process's write
   // queue across a file read (and often a write: two fsyncs and a rename) on the thread pool, and under
   // bot traffic each update's dedupe and session writes waited behind a line of them: `npm run bench --
   // bot --scale 0.3` ran 1,308 checkpoint transactions before, 132 after.
-  let current: Promise<AuditCheckpoint> | undefined;
-  let queued: Promise<AuditCheckpoint> | undefined;
-  const begin = (): Promise<AuditCheckpoint> => {
-    const run = moveCheckpoint();
-    const settle = (): void => { if (current === run) current = undefined; };
-    run.then(settle, settle);
-    current = run;
-    return run;
-  };
-  const checkpoint = (): Promise<AuditCheckpoint> => {
-    if (queued) return queued;
-    if (!current) return begin();
-    const after = current.then(() => undefined, () => undefined);
-    const next = after.then(() => {
-      queued = undefined;
-      return begin();
-    });
-    queued = next;
-    return next;
-  };
+  const checkpoints = coalesced(moveCheckpoint);
+  const checkpoint = (): Promise<AuditCheckpoint> => checkpoints.run();
 
   async function appendStandalone(event: AuditEvent): Promise<AuditRecord> {
     const record = await inWriteTransaction(dataSource, (qr) => append(event, toHandle(qr)));

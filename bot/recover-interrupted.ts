@@ -3,7 +3,7 @@ import type { Api } from 'grammy';
 import type { Templates } from '../templates/catalog.ts';
 import { BotUpdateSchema } from '../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../storage/data-source.ts';
-import { STARTED } from './middleware/desk-context.ts';
+import { STARTED } from '../storage/bot-ledger.ts';
 
 /**
  * At start-up, before any update is taken: updates a previous run claimed and never finished (it was

@@ -81,10 +81,6 @@ const writeQueues = new WeakMap<DataSource, Promise<unknown>>();
  * drives its own (storage/raw-sql.ts). On PostgreSQL writers do not take turns.
  */
 export function inWriteTurn<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
-  return serialised(ds, work);
-}
-
-function serialised<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
   if (!isSqlite(ds)) return work();
   const previous = writeQueues.get(ds) ?? Promise.resolve();
   const run = previous.then(work, work);
@@ -106,7 +102,7 @@ export type Durability = 'full' | 'relaxed';
 
 /** Runs `work` in one write transaction; rolls back on any throw. */
 export async function inWriteTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Promise<T>, durability: Durability = 'full'): Promise<T> {
-  const result = await serialised(ds, () => runTransaction(ds, work, durability));
+  const result = await inWriteTurn(ds, () => runTransaction(ds, work, durability));
   // After the write turn: the next writer need not wait for this fsync, only this caller does.
   if (durability === 'full') await durable(ds);
   return result;

@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext, ChatStep } from '../context.ts';
 import type { BotDeps } from '../bot-deps.ts';
-import { createBotLedger, STARTED, type ChatState } from '../../storage/bot-ledger.ts';
+import { createBotLedger, type ChatState } from '../../storage/bot-ledger.ts';
 import { ANONYMOUS_TELEGRAM_IDS } from '../../domain/people/officer.ts';
 
 /**
@@ -66,4 +66,3 @@ export function deskContext(deps: BotDeps): MiddlewareFn<BotContext> {
   }
 }
 
-export { STARTED };

@@ -25,7 +25,8 @@ export const PHASES = ['warm-up', 'flat out', 'paced'] as const;
 export const telegramId = (turn: number, phase: number, i: number): number => 200_000_000 + turn * 10_000_000 + phase * 1_000_000 + i;
 
 const firstPersonOf = (pop: Population, phase: number): number => (phase === 0 ? 0 : pop.warm + (phase - 1) * pop.users);
-const countOf = (pop: Population, phase: number): number => (phase === 0 ? pop.warm : pop.users);
+/** How many users phase `phase` has: the warm-up's, or a timed pass's. */
+export const countOf = (pop: Population, phase: number): number => (phase === 0 ? pop.warm : pop.users);
 
 /** Phase `phase` of turn `turn`: its users, each mapped to its own roster person. */
 export function usersOf(pop: Population, turn: number, phase: number): SimUser[] {

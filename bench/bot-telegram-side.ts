@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startBotApiEmulator } from '../devtools/bot-api-emulator.ts';
-import { handledNotices, runPass } from './bot-drive.ts';
+import { handledNotices, runPass, type DrivenPass } from './bot-drive.ts';
 import { usersOf, type Population } from './bot-population.ts';
 import { otpReader, type StepEnv } from './bot-workload.ts';
 
@@ -40,7 +40,7 @@ export interface CallsSeen {
 export type ToTelegram = PassRequest | { readonly type: 'handled'; readonly ends: [number, number][] } | { readonly type: 'close' };
 export type FromTelegram =
   | { readonly type: 'ready'; readonly apiRoot: string; readonly token: string }
-  | { readonly type: 'passed'; readonly pass: import('./bot-drive.ts').DrivenPass; readonly calls: CallsSeen }
+  | { readonly type: 'passed'; readonly pass: DrivenPass; readonly calls: CallsSeen }
   | { readonly type: 'failed'; readonly message: string };
 
 const port = parentPort!;

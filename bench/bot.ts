@@ -14,7 +14,8 @@ import { createBotFor } from '../bot/bot-app.ts';
 import { startPolling } from '../bot/run-bot.ts';
 import { mixOf, PRESSED, seedBound, seedRoster } from './bot-workload.ts';
 import { percentile, probe } from './bot-probe.ts';
-import { boundUsers, PHASES, type Population } from './bot-population.ts';
+import { boundUsers, countOf, PHASES, type Population } from './bot-population.ts';
+import type { DrivenPass } from './bot-drive.ts';
 import type { CallsSeen, FromTelegram, PassRequest, ToTelegram } from './bot-telegram-side.ts';
 import type { BenchContext } from './run.ts';
 import { profiled, machineFacts } from './measure.ts';
@@ -134,7 +135,7 @@ interface TelegramSide {
   readonly token: string;
   /** Reports the end of an update's handling; sent in batches, once per turn of this thread's event loop. */
   handled(updateId: number, ms: number): void;
-  pass(r: Omit<PassRequest, 'type'>): Promise<{ pass: import('./bot-drive.ts').DrivenPass; calls: CallsSeen }>;
+  pass(r: Omit<PassRequest, 'type'>): Promise<{ pass: DrivenPass; calls: CallsSeen }>;
   close(): Promise<void>;
 }
 
@@ -300,7 +301,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     const before = await runTurn(tg, bareBot(tg), 'baseline', 0, pop, 'fixed', o.thinkMs);
     await checks.start();
     const profileFile = o.cpuProf ? join(ctx.resultsDir, 'bot-ra-desk.cpuprofile') : undefined;
-    const desked = await runTurn(tg, deskBot, 'ra-desk', deskTurn, pop, 'outbox', o.thinkMs, (phase) => checks.after(phase, phase === 0 ? pop.warm : pop.users), profileFile);
+    const desked = await runTurn(tg, deskBot, 'ra-desk', deskTurn, pop, 'outbox', o.thinkMs, (phase) => checks.after(phase, countOf(pop, phase)), profileFile);
     if (profileFile) say(`  CPU profiles of the ra-desk passes: ${profileFile.replace('.cpuprofile', '-*.cpuprofile')} (profiling slows them: figures not comparable)`);
     const after = await runTurn(tg, bareBot(tg), 'baseline', 2, pop, 'fixed', o.thinkMs);
     load.push(loadavg()[0] ?? 0);

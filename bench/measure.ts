@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, totalmem } from 'node:os';
 
@@ -26,4 +26,47 @@ export async function profiled<T>(file: string, work: () => Promise<T>): Promise
   } finally {
     session.disconnect();
   }
+}
+
+/** Machine-wide busy and total CPU time in seconds, from /proc/stat (Linux); null elsewhere. */
+function machineCpu(): { busy: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: (total - idle) / 100, total: total / 100 }; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Where a timed pass's CPU went: this process (all its threads) and the whole machine (Dovecot, neighbours). */
+export interface CpuSpent {
+  /** This process in user mode (JavaScript, parsing, crypto), seconds. */
+  readonly userSeconds: number;
+  /** This process in the kernel (file and socket I/O), seconds. */
+  readonly systemSeconds: number;
+  /** Every process on the machine, in core-seconds; null off Linux. */
+  readonly machineBusySeconds: number | null;
+  /** Core-seconds the machine had in the same time (cores × wall time); null off Linux. */
+  readonly machineAvailableSeconds: number | null;
+}
+
+/** Runs `work` and reports the CPU time spent meanwhile, so a figure says whether the cores were saturated. */
+export async function cpuDuring<T>(work: () => Promise<T>): Promise<{ value: T; cpu: CpuSpent }> {
+  const process0 = process.cpuUsage();
+  const machine0 = machineCpu();
+  const value = await work();
+  const used = process.cpuUsage(process0);
+  const machine1 = machineCpu();
+  return {
+    value,
+    cpu: {
+      userSeconds: round(used.user / 1e6, 2),
+      systemSeconds: round(used.system / 1e6, 2),
+      machineBusySeconds: machine0 && machine1 ? round(machine1.busy - machine0.busy, 2) : null,
+      machineAvailableSeconds: machine0 && machine1 ? round(machine1.total - machine0.total, 2) : null,
+    },
+  };
 }

@@ -123,20 +123,28 @@ export async function durable(ds: DataSource): Promise<void> {
   await walSyncOf(ds)?.sync();
 }
 
-/** Work started inside a transaction that must be finished (say, a file fsynced) before it may commit. */
-const beforeCommit = new WeakMap<QueryRunner, Promise<unknown>[]>();
+/**
+ * Work that must be finished (say, a file fsynced) before a transaction may commit: a promise already
+ * under way, or a step to start once the transaction's own work is done, told whether it is about to
+ * commit (true) or to roll back (false).
+ */
+export type BeforeCommit = Promise<unknown> | ((committing: boolean) => Promise<unknown>);
+
+const beforeCommit = new WeakMap<QueryRunner, BeforeCommit[]>();
 
 /**
  * Makes the commit of the transaction open on `qr` wait for `pending`, and fail (roll back) if it
  * fails. Lets a vault file be encrypted, written and fsynced while the transaction goes on with its
- * queries, instead of holding the write lock idle. Returns false when `qr` is not a transaction run
- * by `inWriteTransaction`: the caller must then await `pending` itself before its row is written.
+ * queries, instead of holding the write lock idle; a step (a function) runs only once the work is
+ * done, so the documents of a whole transaction share one fsync. Returns false when `qr` is not a
+ * transaction run by `inWriteTransaction`: the caller must then finish the work itself before its row
+ * is written.
  */
-export function finishBeforeCommit(qr: QueryRunner, pending: Promise<unknown>): boolean {
+export function finishBeforeCommit(qr: QueryRunner, pending: BeforeCommit): boolean {
   const list = beforeCommit.get(qr);
   if (!list || !qr.isTransactionActive) return false;
   // Observed at commit or rollback; until then a failure must not surface as an unhandled rejection.
-  pending.catch(() => undefined);
+  if (typeof pending !== 'function') pending.catch(() => undefined);
   list.push(pending);
   return true;
 }
@@ -145,10 +153,11 @@ export function finishBeforeCommit(qr: QueryRunner, pending: Promise<unknown>): 
  * Awaits every pending piece, including pieces added while waiting, all of them even after a failure
  * (so none is still writing when the caller rolls back); then throws the first failure.
  */
-async function settle(list: Promise<unknown>[]): Promise<void> {
+async function settle(list: BeforeCommit[], committing: boolean): Promise<void> {
   const failures: unknown[] = [];
   while (list.length > 0) {
-    for (const r of await Promise.allSettled(list.splice(0, list.length))) if (r.status === 'rejected') failures.push(r.reason);
+    const started = list.splice(0, list.length).map((p) => (typeof p === 'function' ? Promise.resolve(committing).then(p) : p));
+    for (const r of await Promise.allSettled(started)) if (r.status === 'rejected') failures.push(r.reason);
   }
   if (failures.length > 0) throw failures[0];
 }
@@ -157,17 +166,17 @@ async function runTransaction<T>(ds: DataSource, work: (qr: QueryRunner) => Prom
   const qr = createWriteQueryRunner(ds);
   await qr.connect();
   await qr.startTransaction();
-  const pending: Promise<unknown>[] = [];
+  const pending: BeforeCommit[] = [];
   beforeCommit.set(qr, pending);
   try {
     if (durability === 'relaxed' && !isSqlite(ds)) await qr.query('SET LOCAL synchronous_commit = off');
     const result = await work(qr);
-    await settle(pending);
+    await settle(pending, true);
     await qr.commitTransaction();
     return result;
   } catch (e) {
     // Writes still in flight finish first, so the rollback's clean-up removes whole files, not half ones.
-    await settle(pending).catch(() => undefined);
+    await settle(pending, false).catch(() => undefined);
     if (qr.isTransactionActive) await qr.rollbackTransaction();
     throw e;
   } finally {

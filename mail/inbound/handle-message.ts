@@ -67,7 +67,7 @@ const hashOf = (s: string | Buffer): string => createHash('sha256').update(s).di
 export async function handleInbound(
   ports: DeskPorts, manager: EntityManager, tx: TransactionHandle, policy: InboundPolicy, msg: InboundMessage,
 ): Promise<InboundOutcome> {
-  const evidence = [hashOf(msg.raw)];
+  const evidence = [msg.sha256];
   const audit = (action: string, subject: string, outcome: string) =>
     ports.audit.append({ actor: SYSTEM_ACTOR, action, subject, outcome, evidence }, tx);
   const replyTo: ReplyContext | undefined = msg.messageId ? { messageId: msg.messageId, references: msg.references } : undefined;
@@ -229,7 +229,7 @@ async function handleNeedsMail(
     ? { outcome: 'recorded', agency: r.value.agency, year: String(r.value.year), individual: String(r.value.counts.individual), position: String(r.value.counts.position), system: String(r.value.counts.system), total: String(needsTotal(r.value.counts)) }
     : { outcome: 'refused', code: r.code, params: r.params };
   await ports.notifier.enqueue({
-    dedupeKey: `needs:${hashOf(msg.raw)}`, channel: 'email', recipient: sender, template: 'needs-received', model, ...(replyTo ? { replyTo } : {}),
+    dedupeKey: `needs:${msg.sha256}`, channel: 'email', recipient: sender, template: 'needs-received', model, ...(replyTo ? { replyTo } : {}),
   }, tx);
   return { outcome: 'request', caseId: null, reason: r.ok ? 'needs_inventory' : r.code, folder: 'processed' };
 }

@@ -22,4 +22,6 @@ export interface InboundMessage {
   readonly attachments: readonly InboundAttachment[];
   /** The message as received, archived encrypted in the vault. */
   readonly raw: Buffer;
+  /** SHA-256 (hex) of `raw`: the evidence audit rows cite. */
+  readonly sha256: string;
 }

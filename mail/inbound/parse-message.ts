@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { ok, refuse, type Result } from '../../domain/shared/result.ts';
 import type { InboundAttachment, InboundMessage } from './inbound-message.ts';
+import { rememberDigest } from '../../storage/vault/known-digest.ts';
 
 export interface ParseLimits {
   readonly maxMessageBytes: number;
@@ -28,21 +29,35 @@ function headerLength(raw: Buffer): number {
  * of parts or deep nesting costs the parser time and memory out of all proportion to its size.
  */
 function structureWithinBounds(raw: Buffer): boolean {
-  // Counted on the bytes (no 25 MB string copy): every line that starts with "content-type:", any casing.
-  const needle = 'content-type:';
+  // Compared byte by byte (no string per line: a 25 MB message has 300,000 lines): every line that
+  // starts with "content-type:", any casing.
   let parts = 0;
   let multiparts = 0;
   for (let start = 0; start < raw.length; ) {
-    if (raw.length - start >= needle.length && raw.subarray(start, start + needle.length).toString('latin1').toLowerCase() === needle) {
+    if (startsWithFolded(raw, start, CONTENT_TYPE)) {
       parts++;
-      let k = start + needle.length;
+      let k = start + CONTENT_TYPE.length;
       while (raw[k] === 0x20 || raw[k] === 0x09) k++;
-      if (raw.subarray(k, k + 10).toString('latin1').toLowerCase() === 'multipart/') multiparts++;
+      if (startsWithFolded(raw, k, MULTIPART)) multiparts++;
       if (parts > MAX_MIME_PARTS || multiparts > MAX_MULTIPART_DEPTH) return false;
     }
     const next = raw.indexOf(0x0a, start);
     if (next === -1) break;
     start = next + 1;
+  }
+  return true;
+}
+
+const CONTENT_TYPE = Buffer.from('content-type:', 'latin1');
+const MULTIPART = Buffer.from('multipart/', 'latin1');
+
+/** Whether `raw` holds `lower` (lower-case ASCII) at `at`, ignoring the case of ASCII letters. */
+function startsWithFolded(raw: Buffer, at: number, lower: Buffer): boolean {
+  if (raw.length - at < lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const b = raw[at + i]!;
+    // Setting bit 0x20 lower-cases an ASCII letter; the needles' other bytes (-, :, /) must match exactly.
+    if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) !== lower[i]) return false;
   }
   return true;
 }
@@ -81,7 +96,9 @@ export interface MimeParts {
   readonly text?: string | undefined;
   readonly inReplyTo?: string | undefined;
   readonly references?: string | string[] | undefined;
-  readonly attachments: readonly { readonly filename?: string | undefined; readonly contentType: string; readonly contentDisposition?: string | undefined; readonly content: Buffer }[];
+  readonly attachments: readonly { readonly filename?: string | undefined; readonly contentType: string; readonly contentDisposition?: string | undefined; readonly content: Buffer; readonly sha256: string }[];
+  /** SHA-256 (hex) of the raw message. Hashes are taken where the parsing happens, off the event loop in a worker. */
+  readonly sha256: string;
 }
 
 /** Turns bytes into MIME parts; throws on what mailparser cannot read. In this thread, or in a worker (parse-worker.ts). */
@@ -90,8 +107,17 @@ export type MimeParser = (raw: Buffer) => Promise<MimeParts>;
 /** mailparser's options: no link or HTML conversion the desk never reads, HTML bounded. */
 export const PARSER_OPTIONS = { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * 1024 * 1024 } as const;
 
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
 /** Fed in 64 KB pieces: mailparser holds far less at once than with one 25 MB chunk. */
-export const parseHere: MimeParser = (raw) => simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), PARSER_OPTIONS);
+export const parseHere: MimeParser = async (raw) => {
+  const p = await simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), PARSER_OPTIONS);
+  return {
+    headerLines: p.headerLines, messageId: p.messageId, from: p.from, subject: p.subject, text: p.text, inReplyTo: p.inReplyTo, references: p.references,
+    attachments: p.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content, sha256: sha256(a.content) })),
+    sha256: sha256(raw),
+  };
+};
 
 /** Parses a raw message; refuses (for quarantine) what is too big, too complex or unreadable. */
 export async function parseInbound(raw: Buffer, limits: ParseLimits, parseMime: MimeParser = parseHere): Promise<Result<InboundMessage, ParseCode>> {
@@ -115,7 +141,11 @@ function toInbound(parsed: MimeParts, raw: Buffer): InboundMessage {
   const references = typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []);
   const attachments: InboundAttachment[] = parsed.attachments
     .filter((a) => a.contentDisposition !== 'inline' || a.filename)
-    .map((a) => ({ filename: (a.filename ?? 'lampiran').slice(0, 200), contentType: a.contentType, content: a.content }));
+    .map((a) => {
+      rememberDigest(a.content, a.sha256);
+      return { filename: (a.filename ?? 'lampiran').slice(0, 200), contentType: a.contentType, content: a.content };
+    });
+  rememberDigest(raw, parsed.sha256);
   const messageId = normaliseId(parsed.messageId);
   const returnPathLine = headers.get('return-path')?.[0];
   return {
@@ -131,5 +161,6 @@ function toInbound(parsed: MimeParts, raw: Buffer): InboundMessage {
     references: references.map((r) => normaliseId(r)).filter((r): r is string => r !== null),
     attachments,
     raw,
+    sha256: parsed.sha256,
   };
 }

@@ -1,10 +1,13 @@
 // The thread side of parse-worker.ts: mailparser on messages posted to it. Plain JavaScript because a
 // worker thread does not inherit the TypeScript loader (tsx's hooks, vitest's transform) of its parent.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { simpleParser } from 'mailparser';
 
 const PIECE = 64 * 1024;
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 function* piecesOf(bytes) {
   for (let i = 0; i < bytes.length; i += PIECE) yield bytes.subarray(i, i + PIECE);
@@ -18,12 +21,12 @@ parentPort.on('message', async ({ id, raw }) => {
     const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const p = await simpleParser(Readable.from(piecesOf(bytes)), workerData.options);
     const attachments = p.attachments.map((a) => ({
-      filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content,
+      filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content, sha256: sha256(a.content),
     }));
     const transfer = [...new Set(attachments.map((a) => a.content).filter(ownsMemory).map((c) => c.buffer))];
     const parts = {
       headerLines: p.headerLines, messageId: p.messageId, from: p.from, subject: p.subject, text: p.text,
-      inReplyTo: p.inReplyTo, references: p.references, attachments,
+      inReplyTo: p.inReplyTo, references: p.references, attachments, sha256: sha256(bytes),
     };
     parentPort.postMessage({ id, parts }, transfer);
   } catch {

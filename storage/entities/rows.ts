@@ -82,7 +82,12 @@ export interface DocumentRow {
   mediaType: string;
   size: number;
   sha256: string;
+  /** The vault file, relative to the data folder; documents stored in one transaction share one. */
   path: string;
+  /** Where this document's sealed bytes start in `path`. */
+  fileOffset: number;
+  /** How many sealed bytes from `fileOffset`; null for rows older than packs, whose file is theirs alone. */
+  sealedSize: number | null;
   wrappedKey: string;
   keyId: string;
   createdAt: string;

@@ -95,6 +95,8 @@ export const DocumentSchema = new EntitySchema<DocumentRow>({
     kind: text,
     mediaType: { ...text, name: 'media_type' },
     size: int, sha256: text, path: text,
+    fileOffset: { ...int, name: 'file_offset', default: 0 },
+    sealedSize: { type: 'integer', name: 'sealed_size', nullable: true },
     wrappedKey: { ...text, name: 'wrapped_key' },
     keyId: { ...text, name: 'key_id' },
     createdAt: { ...text, name: 'created_at' },

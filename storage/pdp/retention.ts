@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { In, IsNull, LessThanOrEqual, Not, type DataSource } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type Repository } from 'typeorm';
 import { personActor, SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import type { DocumentKind } from '../../domain/documents/document-kind.ts';
 import type { StoredAuditLog } from '../audit/audit-log.ts';
@@ -8,8 +8,10 @@ import { inWriteTransaction } from '../data-source.ts';
 import {
   CertificateSchema, DocumentSchema, OutsiderPermitSchema, RequestSchema, RosterSchema,
 } from '../entities/schemas.ts';
-import type { CertificateRow, RequestRow } from '../entities/rows.ts';
+import type { CertificateRow, DocumentRow, RequestRow } from '../entities/rows.ts';
 import { toHandle } from '../transaction.ts';
+import { writeAllAt, writeNewFile } from '../vault/atomic-write.ts';
+import { documentPath } from '../vault/file-vault.ts';
 
 /**
  * The files the retention run destroys: the e-KTP scan; the original message, which carries the scan
@@ -100,9 +102,13 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     if (end === null || end > cutoff) continue;
 
     const doomed = await documentsRepo.find({ where: { requestId, kind: In([...DESTROYED_KINDS]) } });
-    await Promise.all(doomed.map((d) => rm(join(dataDir, d.path), { force: true })));
+    const files = await planFiles(documentsRepo, doomed);
+    await Promise.all(files.remove.map((path) => rm(join(dataDir, path), { force: true })));
+    // Documents that stay but share a file with doomed ones get a file of their own first.
+    const moved = await Promise.all(files.survivors.map((d) => rehome(dataDir, d)));
     const hadNik = request !== null && (request.applicantNikEnc !== null || request.applicantNikHmac !== null);
     await inWriteTransaction(ds, async (qr) => {
+      for (const m of moved) await qr.manager.update(DocumentSchema, { id: m.id }, { path: m.path, fileOffset: 0, sealedSize: m.sealedSize });
       if (doomed.length > 0) await qr.manager.delete(DocumentSchema, { id: In(doomed.map((d) => d.id)) });
       if (hadNik) await qr.manager.update(RequestSchema, { id: requestId }, { applicantNikEnc: null, applicantNikHmac: null });
       await auditLog.append({
@@ -110,6 +116,9 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
         outcome: `documents:${doomed.length}/nik:${hadNik ? 1 : 0}`, evidence: doomed.map((d) => d.sha256),
       }, toHandle(qr));
     });
+    // Only now is no row left naming the shared files: they go (a crash just before leaves them as
+    // orphans whose doomed parts are already unreadable, their keys deleted with their rows).
+    await Promise.all(files.shared.map((path) => rm(join(dataDir, path), { force: true })));
     requests++;
     documents += doomed.length;
     if (hadNik) niks++;
@@ -147,4 +156,41 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     outcome: `requests:${requests}/documents:${documents}/nik:${niks}/roster:${rosterNiks}/permits:${permits}`,
   });
   return { cutoff, requests, documents, niks, rosterNiks, permits };
+}
+
+/**
+ * What happens to the vault files of `doomed` documents. Documents stored in one transaction share a
+ * file (storage/vault/vault-pack.ts): a file that holds nothing else is removed (`remove`) before the
+ * rows go, as for a file of its own; a file that also holds documents that stay (`survivors`) is removed
+ * (`shared`) only after those were copied to files of their own and their rows point there, so no
+ * destroyed document's ciphertext stays on disk beside them.
+ */
+async function planFiles(documentsRepo: Repository<DocumentRow>, doomed: readonly DocumentRow[]) {
+  const paths = [...new Set(doomed.map((d) => d.path))];
+  const ids = new Set(doomed.map((d) => d.id));
+  const survivors = paths.length === 0 ? [] : (await documentsRepo.find({ where: { path: In(paths) } })).filter((d) => !ids.has(d.id));
+  const shared = new Set(survivors.map((d) => d.path));
+  return { remove: paths.filter((p) => !shared.has(p)), shared: [...shared], survivors };
+}
+
+/**
+ * Copies one document's sealed bytes, as they are (sealed under its own key, bound to its request and
+ * id, not to a file), out of a shared file into a file of its own. A copy left by an earlier run that
+ * crashed before its commit is replaced.
+ */
+async function rehome(dataDir: string, d: DocumentRow): Promise<{ id: string; path: string; sealedSize: number }> {
+  const from = await open(join(dataDir, d.path), 'r');
+  let sealed: Buffer;
+  try {
+    const length = d.sealedSize ?? (await from.stat()).size - d.fileOffset;
+    sealed = Buffer.alloc(length);
+    const { bytesRead } = await from.read(sealed, 0, length, d.fileOffset);
+    if (bytesRead !== length) throw new Error(`vault file ${d.path} ends before document ${d.id}`);
+  } finally {
+    await from.close();
+  }
+  const path = documentPath(d.id);
+  await rm(join(dataDir, path), { force: true });
+  await writeNewFile(join(dataDir, path), (fd) => writeAllAt(fd, [sealed], 0));
+  return { id: d.id, path, sealedSize: sealed.length };
 }

@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsync, mkdirSync, openSync, rmSync, writevSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Folders known to exist: the vault has 256 of them, and a mkdir per file is a wasted round trip. */
 const madeFolders = new Set<string>();
 
-/** Writes a file's content piece by piece (e.g. while encrypting it), instead of handing over one buffer. */
-export type ContentWriter = (file: FileHandle) => Promise<void>;
+/**
+ * Writes a file's content piece by piece (e.g. while encrypting it) with `writeAllAt`, instead of
+ * handing over one buffer. Synchronous: see `writeNewFile`.
+ */
+export type ContentWriter = (fd: number) => void;
 
 /** Writes all of `pieces`, one after another, from `position`: one writev, more only if it fell short. */
-export async function writeAllAt(file: FileHandle, pieces: readonly Uint8Array[], position: number): Promise<void> {
+export function writeAllAt(fd: number, pieces: readonly Uint8Array[], position: number): void {
   let rest = pieces.filter((p) => p.length > 0);
   let at = position;
   while (rest.length > 0) {
-    let { bytesWritten } = await file.writev(rest, at);
+    let bytesWritten = writevSync(fd, rest as NodeJS.ArrayBufferView[], at);
     at += bytesWritten;
     const left: Uint8Array[] = [];
     for (const p of rest) {
@@ -24,53 +28,53 @@ export async function writeAllAt(file: FileHandle, pieces: readonly Uint8Array[]
   }
 }
 
-/** A file being created by `writeNewFile`. */
-export interface NewFile {
-  /** Resolves once the whole content is in the file (readable by anyone who opens it). */
-  readonly written: Promise<void>;
-  /** Resolves once the content and the name survive a power cut; rejects if any step failed (the file is then gone). */
-  readonly durable: Promise<void>;
+/**
+ * Creates `path`, which must not exist yet, with the content `write` puts in it, and returns a promise
+ * that resolves once the content and the name survive a power cut (it rejects if either fsync failed;
+ * the file is then gone). No temp file and rename: for a vault file, whose name is a fresh UUID that no
+ * committed row names before it is durable, a half-written file left by a crash is an orphan nobody
+ * reads, just as a left-over temp file would be; the rename only cost time.
+ *
+ * Creating and writing are synchronous, into the page cache: that is a memory copy, and done on the
+ * thread pool each open, write and close was a round trip that cost the event loop more than the copy
+ * (a mail sync writes four files per message). Only the two waits for the disk, the file's fsync and its
+ * folder's, go to the thread pool, and they run at once. Throws, with the file removed, if creating or
+ * writing fails.
+ */
+export function writeNewFile(path: string, write: ContentWriter): Promise<void> {
+  const fd = createNewFile(path);
+  try {
+    write(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw e;
+  }
+  return makeDurable(path, fd);
+}
+
+/** Creates `path` (exclusive: it must not exist yet; 0600, its folder 0700) and returns its descriptor. */
+export function createNewFile(path: string): number {
+  return openNew(dirname(path), path);
 }
 
 /**
- * Creates `path`, which must not exist yet, with the content `write` puts in it, and makes it durable:
- * exclusive create, then fsync of the file and of its folder. No temp file and rename: for a vault file,
- * whose name is a fresh UUID that no committed row names before `durable`, a half-written file left by a
- * crash is an orphan nobody reads, just as a left-over temp file would be; the rename only cost time.
+ * Makes the file `fd` (created by `createNewFile` at `path`, now fully written) and its name survive a
+ * power cut, then closes it. On failure the file is removed and the promise rejects.
  */
-export function writeNewFile(path: string, write: ContentWriter): NewFile {
-  const dir = dirname(path);
-  const opening = openNew(dir, path);
-  const written = opening.then(async (file) => {
-    try {
-      await write(file);
-    } catch (e) {
-      await file.close();
-      throw e;
-    }
-  });
-  const durable = (async () => {
-    const file = await opening;
-    // The folder's fsync (the new name) does not wait for the content: both fsyncs run at once.
-    const folderSynced = syncFolder(dir);
-    try {
-      try {
-        await written;
-        await file.sync();
-      } finally {
-        if (await written.then(() => true, () => false)) await file.close();
-      }
-      await folderSynced;
-    } catch (e) {
-      await folderSynced.catch(() => undefined);
-      await rm(path, { force: true });
-      throw e;
-    }
-  })();
-  written.catch(() => undefined); // the caller awaits `durable`, which carries the same failure
-  durable.catch(() => undefined); // likewise observed by the caller
-  return { written, durable };
+export async function makeDurable(path: string, fd: number): Promise<void> {
+  // The folder's fsync (the new name) does not wait for the content's; both settle before the handle
+  // is closed, so no fsync is still queued on a descriptor number the process may reuse.
+  const [content, name] = await Promise.allSettled([fsyncFd(fd), syncFolder(dirname(path))]);
+  closeSync(fd);
+  const failed = [content, name].find((r) => r.status === 'rejected');
+  if (failed) {
+    rmSync(path, { force: true });
+    throw failed.reason;
+  }
 }
+
+const fsyncFd = (fd: number): Promise<void> => new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
 
 /**
  * Writes `data` so the final path holds either nothing or the whole file, even across a crash: a temp
@@ -80,13 +84,13 @@ export function writeNewFile(path: string, write: ContentWriter): NewFile {
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await openNew(dir, temp);
   try {
+    const fd = openNew(dir, temp);
     try {
-      await file.writeFile(data);
-      await file.sync();
+      writeAllAt(fd, [data], 0);
+      await fsyncFd(fd);
     } finally {
-      await file.close();
+      closeSync(fd);
     }
     await rename(temp, path);
   } catch (e) {
@@ -96,28 +100,31 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   await syncFolder(dir);
 }
 
-/** A new name in a folder survives a power cut only once the folder itself is fsynced. */
+/**
+ * A new name in a folder survives a power cut only once the folder itself is fsynced. Opening and
+ * closing the folder are quick system calls, made here; only the fsync waits on the thread pool.
+ */
 async function syncFolder(dir: string): Promise<void> {
-  const folder = await open(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
-    await folder.sync();
+    await fsyncFd(fd);
   } finally {
-    await folder.close();
+    closeSync(fd);
   }
 }
 
-/** Opens a new file (exclusive create) in `dir`, making the folder first if it is not known to exist. */
-async function openNew(dir: string, path: string): Promise<FileHandle> {
+/** Opens a new file (exclusive create, 0600) in `dir`, making the folder (0700) first if it is not known to exist. */
+function openNew(dir: string, path: string): number {
   if (!madeFolders.has(dir)) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     madeFolders.add(dir);
   }
   try {
-    return await open(path, 'wx', 0o600);
+    return openSync(path, 'wx', 0o600);
   } catch (e) {
     // A folder removed behind our back (a restore, a test): make it again once.
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    return await open(path, 'wx', 0o600);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return openSync(path, 'wx', 0o600);
   }
 }

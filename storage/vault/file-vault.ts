@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { isDocumentKind } from '../../domain/documents/document-kind.ts';
@@ -10,11 +10,13 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { finishBeforeCommit, inWriteTransaction } from '../data-source.ts';
 import type { DocumentRow } from '../entities/rows.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { writeAllAt, writeNewFile, type ContentWriter } from './atomic-write.ts';
+import { writeAllAt, writeNewFile } from './atomic-write.ts';
+import { createVaultPacks, type SealedWriter } from './vault-pack.ts';
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
 import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealing } from './sealed-file.ts';
 import { isUuid } from '../../domain/shared/uuid.ts';
+import { sha256Of } from './known-digest.ts';
 
 export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
 
@@ -26,8 +28,29 @@ export interface FileVaultOptions {
   readonly now?: () => Date;
 }
 
-/** Relative to the data folder, `/`-separated, so the folder can move and backups can verify it. */
-export const documentPath = (documentId: string): string => `vault/${documentId.slice(0, 2)}/${documentId}.bin`;
+/**
+ * Relative to the data folder, `/`-separated, so the folder can move and backups can verify it. A file
+ * is named by a fresh UUID: the document's own, or its pack's (vault-pack.ts).
+ */
+export const documentPath = (fileId: string): string => `vault/${fileId.slice(0, 2)}/${fileId}.bin`;
+
+/** Whether a row's path keeps to the vault layout (and so cannot point outside the vault folder). */
+const isVaultPath = (path: string): boolean => {
+  const id = /^vault\/[0-9a-f]{2}\/([0-9a-f-]{36})\.bin$/.exec(path)?.[1];
+  return id !== undefined && isUuid(id) && path === documentPath(id);
+};
+
+/** `length` bytes of `file` from `offset`; fewer if the file is shorter (decryption then fails). */
+async function readRange(file: string, offset: number, length: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const into = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(into, 0, length, offset);
+    return into.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -47,6 +70,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
   const { dataSource, dataDir, keys } = options;
   const now = options.now ?? (() => new Date());
   const rollbacks = registerRollbackCleanup(dataSource);
+  const packs = createVaultPacks(dataDir, rollbacks, documentPath);
   const documents = (qr?: QueryRunner) => (qr ? qr.manager : dataSource.manager).getRepository(DocumentSchema);
 
   return {
@@ -59,23 +83,33 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
         kind: input.kind,
         mediaType: input.mediaType,
         size: input.bytes.length,
-        sha256: sha256(input.bytes),
+        sha256: sha256Of(input.bytes),
         path: documentPath(id),
+        fileOffset: 0,
+        sealedSize: null,
         wrappedKey: wrapDataKey(keys.wrapKey, id, dataKey),
         keyId: keys.keyId,
         createdAt: now().toISOString(),
       };
       const sealing = startSealing(dataKey, contentAad(input.requestId, id), input.bytes);
       dataKey.fill(0);
-      const file = join(dataDir, row.path);
-      // A row is written only once its file holds the whole ciphertext (a reader of the row, even of the
-      // transaction's own uncommitted state, finds the file), and is committed only once the file is
-      // durable: inside a transaction the fsyncs run while it goes on with its queries, and its commit
-      // waits for them (finishBeforeCommit); on its own, the fsyncs first.
-      const { written, durable } = writeNewFile(file, writeSealed(sealing));
       const qr = tx === undefined ? undefined : toQueryRunner(tx);
+      // Inside a transaction the document joins the transaction's pack (one file, fsynced once before
+      // the commit); a failure there leaves the pack to the transaction's rollback.
+      const packed = qr && packs.append(qr, writeSealed(sealing));
+      if (qr && packed) {
+        const inPack: DocumentRow = { ...row, path: packed.path, fileOffset: packed.offset, sealedSize: packed.length };
+        await documents(qr).insert(inPack);
+        return toStored(inPack);
+      }
+      // Otherwise a file of its own. A row is written only once its file holds the whole ciphertext (a
+      // reader of the row, even of the transaction's own uncommitted state, finds the file), and is
+      // committed only once the file is durable: inside a transaction the fsyncs run while it goes on
+      // with its queries, and its commit waits for them (finishBeforeCommit); on its own, the fsyncs first.
+      const file = join(dataDir, row.path);
+      const write = writeSealed(sealing);
+      const durable = writeNewFile(file, (fd) => { row.sealedSize = write(fd, 0); });
       try {
-        await written;
         if (qr === undefined || !finishBeforeCommit(qr, durable)) await durable;
         if (qr === undefined) {
           await inWriteTransaction(dataSource, (own) => documents(own).insert(row));
@@ -95,13 +129,13 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
     async read(documentId, requestId) {
       const row = isUuid(documentId) ? await documents().findOneBy({ id: documentId }) : null;
       if (!row) throw new RaError('VAULT.NOT_FOUND', isUuid(documentId) ? `No stored document has id ${documentId}` : 'No stored document has that id (ids are UUIDs)');
-      if (row.path !== documentPath(row.id)) {
+      if (!isVaultPath(row.path)) {
         throw new RaError('VAULT.BAD_PATH', `The row of document ${row.id} points outside the vault layout (${VAULT_LAYOUT})`);
       }
       const dataKey = unwrapWithKeyHint(row);
       let sealed: Buffer;
       try {
-        sealed = await readFile(join(dataDir, row.path));
+        sealed = row.sealedSize === null ? await readFile(join(dataDir, row.path)) : await readRange(join(dataDir, row.path), row.fileOffset, row.sealedSize);
       } catch (cause) {
         throw new RaError('VAULT.FILE_MISSING', `The file of document ${row.id} is missing from ${row.path}; restore it from backup`, { cause });
       }
@@ -138,24 +172,29 @@ const WRITE_BYTES = 1024 * 1024;
 
 /**
  * Writes the ciphertext as it is made, a megabyte at a time, then the header (which holds the tag) in
- * front; a file of up to a megabyte is written whole in one call once its tag is known.
+ * front; a document of up to a megabyte is written whole in one call once its tag is known. Returns the
+ * sealed size.
  */
-const writeSealed = (sealing: Sealing): ContentWriter => async (file) => {
-  let at = SEALED_HEADER_BYTES;
+const writeSealed = (sealing: Sealing): SealedWriter => (fd, offset) => {
+  let at = offset + SEALED_HEADER_BYTES;
   let batch: Buffer[] = [];
   let bytes = 0;
   for (const slice of sealing.slices) {
     batch.push(slice);
     bytes += slice.length;
     if (bytes < WRITE_BYTES) continue;
-    await writeAllAt(file, batch, at);
+    writeAllAt(fd, batch, at);
     at += bytes;
     batch = [];
     bytes = 0;
   }
-  if (at === SEALED_HEADER_BYTES) return writeAllAt(file, [sealing.header(), ...batch], 0);
-  await writeAllAt(file, batch, at);
-  await writeAllAt(file, [sealing.header()], 0);
+  const header = sealing.header();
+  if (at === offset + SEALED_HEADER_BYTES) writeAllAt(fd, [header, ...batch], offset);
+  else {
+    writeAllAt(fd, batch, at);
+    writeAllAt(fd, [header], offset);
+  }
+  return at + bytes - offset;
 };
 
 const VAULT_LAYOUT = 'vault/<2 hex>/<document id>.bin';

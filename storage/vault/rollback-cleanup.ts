@@ -27,7 +27,7 @@ interface Pending {
  * typeorm keeps the nesting depth in a protected field of every query runner (BaseQueryRunner); read it
  * and fall back to "one level" should a driver not have it.
  */
-const depthOf = (qr: QueryRunner): number => {
+export const depthOf = (qr: QueryRunner): number => {
   const depth = (qr as unknown as { transactionDepth?: unknown }).transactionDepth;
   return typeof depth === 'number' ? depth : qr.isTransactionActive ? 1 : 0;
 };

@@ -55,6 +55,8 @@ describe.each(DATABASES)('personal data duties on %s', (kind) => {
     const docs = async (requestId: string) => db.ds.getRepository(DocumentSchema).find({ where: { requestId } });
     const sitiFiles = (await docs(siti.requestId)).filter((d) => ['ktp_scan', 'original_message', 'certificate'].includes(d.kind)).map((d) => join(db.dataDir, d.path));
     expect(sitiFiles).toHaveLength(3);
+    const pathOf = async (kind: string) => (await docs(siti.requestId)).find((d) => d.kind === kind)?.path;
+    expect(await pathOf('ktp_scan')).toBe(await pathOf('cover_letter')); // stored by one transaction: one file
 
     const early = await runRetention({ ds: db.ds, dataDir: db.dataDir, auditLog: desk.auditLog, now: new Date('2028-01-31T00:00:00.000Z'), years: 2 });
     expect(early).toMatchObject({ requests: 0, documents: 0, niks: 0 });
@@ -64,6 +66,9 @@ describe.each(DATABASES)('personal data duties on %s', (kind) => {
     expect(report).toMatchObject({ requests: 1, documents: 3, niks: 1, cutoff: '2026-02-02T00:00:00.000Z' });
     for (const f of sitiFiles) expect(existsSync(f)).toBe(false);
     expect((await docs(siti.requestId)).map((d) => d.kind).sort()).toEqual(['cover_letter', 'receipt', 'recommendation']);
+    // The letters shared a file with the e-KTP scan (one transaction, one file): they moved to files of their own and still read.
+    for (const d of await docs(siti.requestId)) expect((await desk.ports.vault.read(d.id, siti.requestId)).length).toBe(d.size);
+    expect(new Set((await docs(siti.requestId)).map((d) => d.path)).size).toBe(3);
     const sitiRow = await db.ds.getRepository(RequestSchema).findOneByOrFail({ id: siti.requestId });
     expect([sitiRow.applicantNikEnc, sitiRow.applicantNikHmac]).toEqual([null, null]);
     // Andi's certificate is still valid: nothing of his is touched.

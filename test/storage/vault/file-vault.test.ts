@@ -128,7 +128,41 @@ describe('file vault', () => {
       return outer;
     });
     expect(await vault.list(REQUEST)).toEqual([kept]);
-    expect(vaultFiles()).toEqual([join(dataDir, documentPath(kept.id))]);
+    // The savepoint's document had a file of its own, now gone; the outer one is in the transaction's pack.
+    expect(vaultFiles()).toHaveLength(1);
+    expect(await vault.read(kept.id, REQUEST)).toEqual(tinyPdf());
+  });
+
+  it('puts the documents of one transaction in one file, each readable on its own, and a second transaction in another', async () => {
+    const files = [tinyPdf(), tinyJpeg(), Buffer.from(randomBytes(3 * 1024 * 1024))];
+    const stored = await inWriteTransaction(ds, async (qr) => {
+      const out = [];
+      for (const [i, bytes] of files.entries()) {
+        out.push(await vault.store({ requestId: REQUEST, kind: 'other', bytes, mediaType: i === 1 ? 'image/jpeg' : 'application/pdf' }, asTx(qr)));
+        // Readable inside the transaction too, before the pack is fsynced.
+        expect(await vault.read(out[i]!.id, REQUEST)).toEqual(bytes);
+      }
+      return out;
+    });
+    expect(vaultFiles()).toHaveLength(1);
+    for (const [i, doc] of stored.entries()) expect(await vault.read(doc.id, REQUEST)).toEqual(files[i]);
+    const rows = await ds.getRepository(DocumentSchema).find({ order: { fileOffset: 'ASC' } });
+    expect(new Set(rows.map((r) => r.path)).size).toBe(1);
+    expect(rows.map((r) => r.fileOffset)).toEqual([0, rows[0]!.sealedSize, rows[0]!.sealedSize! + rows[1]!.sealedSize!]);
+    expect(statSync(vaultFiles()[0]!).size).toBe(rows.reduce((n, r) => n + r.sealedSize!, 0));
+
+    await inWriteTransaction(ds, (qr) => vault.store({ requestId: REQUEST, kind: 'other', bytes: tinyPng(), mediaType: 'image/png' }, asTx(qr)));
+    expect(vaultFiles()).toHaveLength(2);
+  });
+
+  it('refuses a document whose bytes in a shared file were swapped with its neighbour\'s', async () => {
+    const [a, b] = await inWriteTransaction(ds, async (qr) => [
+      await vault.store({ requestId: REQUEST, kind: 'other', bytes: tinyPng(), mediaType: 'image/png' }, asTx(qr)),
+      await vault.store({ requestId: REQUEST, kind: 'other', bytes: tinyPng(), mediaType: 'image/png' }, asTx(qr)),
+    ]);
+    const rowA = await ds.getRepository(DocumentSchema).findOneByOrFail({ id: a.id });
+    await ds.getRepository(DocumentSchema).update({ id: b.id }, { fileOffset: rowA.fileOffset });
+    await expectRaError(vault.read(b.id, REQUEST), 'VAULT.DECRYPT_FAILED');
   });
 
   it('removes the written file when the record cannot be inserted', async () => {

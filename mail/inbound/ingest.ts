@@ -3,7 +3,10 @@ import type { DeskPorts } from '../../domain/use-cases/desk-ports.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
 import { toHandle } from '../../storage/transaction.ts';
-import { MailCursorSchema, MailMessageSchema } from '../../storage/entities/schemas.ts';
+import { MailMessageSchema } from '../../storage/entities/schemas.ts';
+import { keyLookup } from '../../storage/key-lookup.ts';
+import { rowInsert } from '../../storage/row-insert.ts';
+import { createRawSql } from '../../storage/raw-sql.ts';
 import { parseInbound, type MimeParser, type ParseCode } from './parse-message.ts';
 import type { InboundMessage } from './inbound-message.ts';
 import type { Result } from '../../domain/shared/result.ts';
@@ -72,8 +75,8 @@ export function commitMessage(d: IngestDeps, m: ReadMessage, source: MessageSour
 export async function applyMessage(d: IngestDeps, qr: QueryRunner, m: ReadMessage, source: MessageSource, receivedAt: Date): Promise<IngestResult> {
   const { raw, parsed, key } = m;
   const tx = toHandle(qr);
-  const messages = qr.manager.getRepository(MailMessageSchema);
-  const seen = await messages.findOneBy({ key });
+  const sql = statementsOf(d.ds);
+  const seen = await sql.findMessage(key, tx);
   if (seen) {
     await advanceCursor();
     return { outcome: seen.outcome as InboundOutcome['outcome'], caseId: seen.caseId, reason: seen.reason ?? '', folder: seen.targetFolder as InboundOutcome['folder'], key, duplicate: true };
@@ -87,22 +90,42 @@ export async function applyMessage(d: IngestDeps, qr: QueryRunner, m: ReadMessag
     await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
     outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
   }
-  await messages.insert({
+  await sql.insertMessage({
     key, messageId: parsed.ok ? parsed.value.messageId : null,
     uidValidity: source.kind === 'imap' ? source.uidValidity : 0, uid: source.kind === 'imap' ? source.uid : 0,
     outcome: outcome.outcome, caseId: outcome.caseId, reason: outcome.reason, targetFolder: outcome.folder,
     receivedAt: receivedAt.toISOString(), movedAt: null, expungeAfter: null,
-  });
+  }, tx);
   await advanceCursor();
   return { ...outcome, key, duplicate: false };
 
   async function advanceCursor(): Promise<void> {
     if (source.kind !== 'imap') return;
-    const cursors = qr.manager.getRepository(MailCursorSchema);
-    const cursor = await cursors.findOneBy({ mailbox: source.mailbox });
-    const lastUid = cursor && cursor.uidValidity === source.uidValidity ? Math.max(cursor.lastUid, source.uid) : source.uid;
-    await cursors.save({ mailbox: source.mailbox, uidValidity: source.uidValidity, lastUid, updatedAt: receivedAt.toISOString() });
+    await sql.raw.rows(ADVANCE_CURSOR, [source.mailbox, source.uidValidity, source.uid, receivedAt.toISOString()], qr);
   }
+}
+
+/**
+ * The mailbox cursor moves forward only, and starts again from this UID under a new UIDVALIDITY: one
+ * statement where findOneBy and save were three (SQLite and PostgreSQL both take it as written).
+ */
+const ADVANCE_CURSOR = `INSERT INTO mail_cursors (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (mailbox) DO UPDATE SET
+    last_uid = CASE WHEN mail_cursors.uid_validity = excluded.uid_validity AND mail_cursors.last_uid > excluded.last_uid
+      THEN mail_cursors.last_uid ELSE excluded.last_uid END,
+    uid_validity = excluded.uid_validity, updated_at = excluded.updated_at`;
+
+/** The statements every message runs, built once per data source (their text once, from the schema). */
+const statements = new WeakMap<DataSource, ReturnType<typeof buildStatements>>();
+const buildStatements = (ds: DataSource) => ({
+  findMessage: keyLookup(ds, MailMessageSchema, 'key'),
+  insertMessage: rowInsert(ds, MailMessageSchema),
+  raw: createRawSql(ds),
+});
+function statementsOf(ds: DataSource): ReturnType<typeof buildStatements> {
+  let s = statements.get(ds);
+  if (!s) statements.set(ds, (s = buildStatements(ds)));
+  return s;
 }
 
 /**

@@ -10,6 +10,8 @@ import type { AuditLog, AuditRecord } from '../../domain/ports/audit-log.ts';
 import type { TransactionHandle } from '../../domain/ports/transaction.ts';
 import { RaError } from '../../domain/shared/ra-error.ts';
 import type { KeyRing } from '../crypto/keys.ts';
+import { createRawSql } from '../raw-sql.ts';
+import { rowInsert } from '../row-insert.ts';
 import { inWriteTransaction, isSqlite } from '../data-source.ts';
 import type { AuditRow } from '../entities/rows.ts';
 import { AuditSchema } from '../entities/schemas.ts';
@@ -83,6 +85,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const toChainRow = (r: AuditRow): ChainRow => ({ ...r, seq: Number(r.seq) });
 
 const toRecord = (r: AuditRow): AuditRecord => ({ ...r, actor: r.actor as Actor, evidence: JSON.parse(r.evidence) as string[] });
+
+/** The chain head as `append` reads it: the last row's seq and hash. */
+const CHAIN_HEAD = 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1';
 
 async function lastRow(manager: EntityManager): Promise<AuditRow | undefined> {
   const [row] = await manager.find(AuditSchema, { order: { seq: 'DESC' }, take: 1 });
@@ -167,15 +172,18 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
   }
 
   let appends = 0;
+  // Every audited step appends: its two statements go without typeorm's query builder (raw-sql.ts).
+  const raw = createRawSql(dataSource);
+  const insertRow = rowInsert(dataSource, AuditSchema);
 
   async function append(event: AuditEvent, tx: TransactionHandle): Promise<AuditRecord> {
     assertAuditSafe(event);
     const qr = toQueryRunner(tx);
     if (!qr.isTransactionActive) throw new RaError('AUDIT.NO_TRANSACTION', 'AuditLog.append needs the caller\'s open write transaction');
     await lockChain(qr);
-    const last = await lastRow(qr.manager);
+    const [last] = await raw.rows(CHAIN_HEAD, [], qr);
     const entry = {
-      seq: last ? Number(last.seq) + 1 : 1,
+      seq: last ? Number(last['seq']) + 1 : 1,
       at: now().toISOString(),
       actor: event.actor,
       action: event.action,
@@ -183,9 +191,9 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
       outcome: event.outcome,
       evidence: encodeEvidence(event.evidence ?? []),
     };
-    const prevHash = last?.hash ?? GENESIS_HASH;
+    const prevHash = last ? String(last['hash']) : GENESIS_HASH;
     const row: AuditRow = { ...entry, prevHash, hash: chainHash(prevHash, entry) };
-    await qr.manager.insert(AuditSchema, row);
+    await insertRow(row, tx);
     appends++;
     return toRecord(row);
   }

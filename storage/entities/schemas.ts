@@ -95,7 +95,7 @@ export const DocumentSchema = new EntitySchema<DocumentRow>({
     kind: text,
     mediaType: { ...text, name: 'media_type' },
     size: int, sha256: text, path: text,
-    fileOffset: { ...int, name: 'file_offset', default: 0 },
+    fileOffset: { ...int, name: 'file_offset' },
     sealedSize: { type: 'integer', name: 'sealed_size', nullable: true },
     wrappedKey: { ...text, name: 'wrapped_key' },
     keyId: { ...text, name: 'key_id' },

@@ -17,6 +17,7 @@ import { registerRollbackCleanup } from './rollback-cleanup.ts';
 import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealing } from './sealed-file.ts';
 import { isUuid } from '../../domain/shared/uuid.ts';
 import { sha256Of } from './known-digest.ts';
+import { rowInsert } from '../row-insert.ts';
 
 export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
 
@@ -71,6 +72,8 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
   const now = options.now ?? (() => new Date());
   const rollbacks = registerRollbackCleanup(dataSource);
   const packs = createVaultPacks(dataDir, rollbacks, documentPath);
+  // A mail application stores four documents: their rows go without typeorm's query builder.
+  const insertDocument = rowInsert(dataSource, DocumentSchema);
   const documents = (qr?: QueryRunner) => (qr ? qr.manager : dataSource.manager).getRepository(DocumentSchema);
 
   return {
@@ -99,7 +102,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       const packed = qr && packs.append(qr, writeSealed(sealing));
       if (qr && packed) {
         const inPack: DocumentRow = { ...row, path: packed.path, fileOffset: packed.offset, sealedSize: packed.length };
-        await documents(qr).insert(inPack);
+        await insertDocument(inPack, tx);
         return toStored(inPack);
       }
       // Otherwise a file of its own. A row is written only once its file holds the whole ciphertext (a

@@ -12,6 +12,7 @@ import { AUTHSERV, openMailHarness } from '../test/support/mail-harness.ts';
 import { PEOPLE } from '../test/support/storage-desk.ts';
 import { pdfStream, tinyJpeg, tinyPdf, tinyPng } from '../test/support/sample-files.ts';
 import { createImapClient, parseImapUrl } from '../mail/imap/imap-client.ts';
+import { PARSER_OPTIONS } from '../mail/inbound/parse-message.ts';
 import { RequestSchema } from '../storage/entities/schemas.ts';
 import type { BenchContext } from './run.ts';
 import type { RssReport } from './mail-rss-worker.ts';
@@ -58,8 +59,6 @@ const PROCESSED = ['RA', 'Processed'];
 const TARGET_PEAK_RSS_MB = 256;
 /** Peak RSS varies by ~±10 MiB from run to run (GC timing); the figure is the worst of these runs. */
 const RSS_RUNS = 3;
-/** The options parse-message.ts gives simpleParser: the baseline parses exactly as the pipeline does. */
-const PARSE_OPTIONS = { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * MIB } as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectUrl = pathToFileURL(join(here, '..')).href + '/';
@@ -233,7 +232,8 @@ async function baselinePass(imapUrl: string, mailbox: string | string[], expecte
       for (const uid of uids) {
         const dl = await client.download(String(uid), undefined, { uid: true });
         if (!dl.content) throw new Error(`baseline: message UID ${uid} vanished`);
-        const parsed = await simpleParser(dl.content, PARSE_OPTIONS);
+        // The options parse-message.ts gives simpleParser: the baseline parses exactly as the pipeline does.
+        const parsed = await simpleParser(dl.content, PARSER_OPTIONS);
         attachments += parsed.attachments.length;
         messages++;
       }
@@ -299,7 +299,9 @@ async function endToEndPass(imapUrl: string, around: Around): Promise<EndToEnd> 
 /** Runs `mail-rss-worker.ts` in a fresh Node process on the account holding the 25 MB message. */
 function rssWorker(imapUrl: string): Promise<RssReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'mail-rss-worker.ts'), imapUrl], {
+    // The child runs with this process's memory flags (`npm run bench` passes those `npm start` uses).
+    const flags = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'));
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(here, 'mail-rss-worker.ts'), imapUrl], {
       cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

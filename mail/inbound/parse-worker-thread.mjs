@@ -21,7 +21,9 @@ parentPort.on('message', async ({ id, raw }) => {
     const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const p = await simpleParser(Readable.from(piecesOf(bytes)), workerData.options);
     const attachments = p.attachments.map((a) => ({
-      filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content, sha256: sha256(a.content),
+      filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content,
+      // The checksum mailparser took as it decoded (options ask for SHA-256); computed here should it be missing.
+      sha256: typeof a.checksum === 'string' && /^[0-9a-f]{64}$/.test(a.checksum) ? a.checksum : sha256(a.content),
     }));
     const transfer = [...new Set(attachments.map((a) => a.content).filter(ownsMemory).map((c) => c.buffer))];
     const parts = {

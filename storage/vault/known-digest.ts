@@ -17,6 +17,11 @@ export function rememberDigest(bytes: Uint8Array, sha256: string): void {
   known.set(bytes, sha256);
 }
 
+/** The digest remembered for `bytes`, if any. */
+export function rememberedDigest(bytes: Uint8Array): string | undefined {
+  return known.get(bytes);
+}
+
 /** The SHA-256 (hex) of `bytes`: remembered, or computed now. */
 export function sha256Of(bytes: Uint8Array): string {
   return known.get(bytes) ?? createHash('sha256').update(bytes).digest('hex');

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { rememberedDigest } from '../../storage/vault/known-digest.ts';
 import { parseInbound } from '../../mail/inbound/parse-message.ts';
 import { startParseWorker } from '../../mail/inbound/parse-worker.ts';
 import { applicationMail } from '../support/mail-corpus.ts';
@@ -7,6 +8,7 @@ import { PEOPLE } from '../support/people.ts';
 import { tinyJpeg, tinyPdf } from '../support/sample-files.ts';
 
 const LIMITS = { maxMessageBytes: 25 * 1024 * 1024 };
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 function manyParts(n: number, header: string): Buffer {
   const parts = Array.from({ length: n }, (_, i) => `--b\r\n${header} text/plain\r\n\r\nbagian ${i}\r\n`).join('');
@@ -49,6 +51,14 @@ describe('parsing in the worker thread', () => {
       const [here, there] = await Promise.all([parseInbound(raw, LIMITS), parseInbound(raw, LIMITS, worker.parse)]);
       expect(there).toEqual(here);
       expect(there.ok && there.value.attachments.every((a) => Buffer.isBuffer(a.content))).toBe(true);
+      // The digests taken while parsing (the audit evidence, and what the vault records) are the real SHA-256s, in both threads.
+      for (const r of [here, there]) {
+        if (!r.ok) throw new Error('parsed');
+        expect(r.value.sha256).toBe(sha256(raw));
+        expect(r.value.attachments).toHaveLength(2);
+        for (const a of r.value.attachments) expect(rememberedDigest(a.content)).toBe(sha256(a.content));
+        expect(rememberedDigest(r.value.raw)).toBe(sha256(raw));
+      }
     } finally {
       await worker.close();
     }

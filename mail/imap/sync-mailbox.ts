@@ -4,6 +4,7 @@ import { startParseWorker } from '../inbound/parse-worker.ts';
 import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
+import { reclaimYoung } from '../../storage/reclaim-memory.ts';
 import { applyMessage, commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult, type ReadMessage } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
@@ -136,7 +137,7 @@ export async function syncMailbox(client: ImapFlow, d: IngestDeps, o: SyncOption
         aheadBytes += c.size;
         // A big message is parsed in this thread: copied into the worker, it would sit in memory twice.
         const entry = {
-          read: downloadRaw(client, c.uid, o.maxMessageBytes)
+          read: downloadRaw(client, c.uid, o.maxMessageBytes, c.size)
             .then((raw) => raw && readMessage(d, raw, worker && raw.length <= WORKER_MAX_BYTES ? worker.parse : undefined)),
           ready: false,
         };
@@ -229,24 +230,35 @@ async function knownMessages(ds: DataSource, candidates: readonly Candidate[]): 
   return known;
 }
 
+/** Messages up to this size are fetched whole; larger ones in pieces of this size. */
+const PIECE_BYTES = 2 * 1024 * 1024;
+
 /**
- * One message's bytes. Asked for in one FETCH of up to `max + 1` bytes (imapflow's default asks 64 KB
- * per round trip), so imapflow hands over the whole message as the one buffer it assembled: used as is,
- * not copied, which keeps a 25 MB message in memory once rather than twice. More than `max` bytes
- * (a server not honouring the partial fetch) stops the download: parse-message quarantines it as too large.
+ * One message's bytes. A message of up to PIECE_BYTES (nearly all) is asked for in one FETCH of up to
+ * `max + 1` bytes (imapflow's default asks 64 KB per round trip), and imapflow's buffer is used as is.
+ * A bigger one comes in pieces copied into one buffer of its announced size, each piece dropped as it
+ * is copied: imapflow assembling a 25 MB message itself held it twice (its pieces and the whole). More
+ * than `max` bytes (a server not honouring the partial fetch) stops the download: parse-message
+ * quarantines it as too large.
  */
-async function downloadRaw(client: ImapFlow, uid: number, max: number): Promise<Buffer | null> {
-  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: max + 1 });
+async function downloadRaw(client: ImapFlow, uid: number, max: number, announced: number): Promise<Buffer | null> {
+  const whole = announced <= PIECE_BYTES;
+  const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: whole ? max + 1 : PIECE_BYTES });
   if (!dl.content) return null;
-  const chunks: Buffer[] = [];
+  const into = whole ? null : Buffer.allocUnsafe(Math.min(announced, max + 1));
+  const chunks: Buffer[] = []; // whole messages, and any bytes past the announced size
   let used = 0;
   for await (const chunk of dl.content) {
     const c = chunk as Buffer;
-    chunks.push(c);
+    if (into && used + c.length <= into.length) c.copy(into, used);
+    else chunks.push(c);
     used += c.length;
     if (used > max) { dl.content.destroy(); break; }
+    if (into) reclaimYoung(); // the piece just copied
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, used);
+  if (!into) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, used);
+  // Only what arrived is returned: allocUnsafe's other bytes are never read.
+  return chunks.length === 0 ? into.subarray(0, used) : Buffer.concat([into.subarray(0, used - chunks.reduce((n, c) => n + c.length, 0)), ...chunks], used);
 }
 
 /**

@@ -4,6 +4,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { ok, refuse, type Result } from '../../domain/shared/result.ts';
 import type { InboundAttachment, InboundMessage } from './inbound-message.ts';
 import { rememberDigest } from '../../storage/vault/known-digest.ts';
+import { reclaimAfter } from '../../storage/reclaim-memory.ts';
 
 export interface ParseLimits {
   readonly maxMessageBytes: number;
@@ -124,6 +125,8 @@ export const attachmentDigest = (a: { readonly checksum?: string | undefined; re
 /** Fed in 64 KB pieces: mailparser holds far less at once than with one 25 MB chunk. */
 export const parseHere: MimeParser = async (raw) => {
   const p = await simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), PARSER_OPTIONS);
+  // The parser's pieces of a big message are garbage now: collected before the message is stored.
+  reclaimAfter(raw.length);
   return {
     headerLines: p.headerLines, messageId: p.messageId, from: p.from, subject: p.subject, text: p.text, inReplyTo: p.inReplyTo, references: p.references,
     attachments: p.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content, sha256: attachmentDigest(a) })),

@@ -18,6 +18,7 @@ import { contentAad, openContent, SEALED_HEADER_BYTES, startSealing, type Sealin
 import { isUuid } from '../../domain/shared/uuid.ts';
 import { sha256Of } from './known-digest.ts';
 import { rowInsert } from '../row-insert.ts';
+import { reclaimAfter, reclaimYoung } from '../reclaim-memory.ts';
 
 export { VAULT_FORMAT_VERSION } from './sealed-file.ts';
 
@@ -100,6 +101,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       // Inside a transaction the document joins the transaction's pack (one file, fsynced once before
       // the commit); a failure there leaves the pack to the transaction's rollback.
       const packed = qr && packs.append(qr, writeSealed(sealing));
+      reclaimAfter(input.bytes.length);
       if (qr && packed) {
         const inPack: DocumentRow = { ...row, path: packed.path, fileOffset: packed.offset, sealedSize: packed.length };
         await insertDocument(inPack, tx);
@@ -172,6 +174,8 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
 
 /** Ciphertext gathered per write: a typical file goes out in one write, header included. */
 const WRITE_BYTES = 1024 * 1024;
+/** How much ciphertext of one document may be written between collections of the slices already written. */
+const YOUNG_COLLECTION_BYTES = 4 * WRITE_BYTES;
 
 /**
  * Writes the ciphertext as it is made, a megabyte at a time, then the header (which holds the tag) in
@@ -190,6 +194,8 @@ const writeSealed = (sealing: Sealing): SealedWriter => (fd, offset) => {
     at += bytes;
     batch = [];
     bytes = 0;
+    // The slices written are garbage: a big document's would otherwise pile up to its whole size.
+    if ((at - offset) % YOUNG_COLLECTION_BYTES < WRITE_BYTES) reclaimYoung();
   }
   const header = sealing.header();
   if (at === offset + SEALED_HEADER_BYTES) writeAllAt(fd, [header, ...batch], offset);

@@ -162,7 +162,6 @@ type PdfVerdict = 'ok' | 'malformed' | 'DOCUMENT.PDF_ENCRYPTED' | 'DOCUMENT.PDF_
 
 /** A PDF name token: `/` then regular characters up to whitespace or a delimiter (ISO 32000 7.2.2). */
 const NAME = /\/([^\0\t\n\f\r ()<>[\]{}/%]*)/g;
-const OBJECT_HEADER = /\d+[\0\t\n\f\r ]+\d+[\0\t\n\f\r ]+obj/;
 const VERSION = /^%PDF-(?:1\.[0-7]|2\.0)(?![0-9])/;
 /**
  * Names that make a viewer run code or leave the document. `JS` is short enough to occur by chance in
@@ -193,51 +192,88 @@ interface StreamSpan {
 
 /**
  * Header, `startxref` and `%%EOF` near the end, at least one object; then every name token is read.
- * The whole file is decoded to a latin1 string once (one byte, one character).
+ * Read on the bytes themselves (one byte, one latin1 character): a 6 MB scan is never copied into a
+ * string, which cost a mail sync its memory and time.
  */
 function inspectPdf(bytes: Uint8Array): PdfVerdict {
-  const text = latin1(bytes);
-  const head = text.indexOf('%PDF-');
-  const eof = text.lastIndexOf('%%EOF');
-  if (head < 0 || !VERSION.test(text.slice(head, head + 9))) return 'malformed';
-  if (eof < 0 || eof < text.length - 2048) return 'malformed';
-  if (text.lastIndexOf('startxref', eof) < head || !OBJECT_HEADER.test(text)) return 'malformed';
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = b.indexOf('%PDF-', 0, 'latin1');
+  const eof = b.lastIndexOf('%%EOF', undefined, 'latin1');
+  if (head < 0 || !VERSION.test(b.toString('latin1', head, head + 9))) return 'malformed';
+  if (eof < 0 || eof < b.length - 2048) return 'malformed';
+  if (b.lastIndexOf('startxref', eof, 'latin1') < head || !hasObjectHeader(b)) return 'malformed';
 
-  const streams = findStreams(text, head);
+  const streams = findStreams(b, head);
   if (streams === undefined) return 'malformed';
 
   let code = false;
+  let encrypted = false;
   let s = 0;
-  for (const m of text.matchAll(NAME)) {
-    const name = decodeName(m[1] ?? '');
-    if (name === 'Encrypt') return 'DOCUMENT.PDF_ENCRYPTED';
-    if (!CODE_NAMES.has(name)) continue;
-    const at = m.index;
+  forEachName(b, (at, name) => {
+    if (name === 'Encrypt') return !(encrypted = true);
+    if (!CODE_NAMES.has(name)) return true;
     while (s < streams.length && (streams[s]?.dataEnd ?? 0) <= at) s++;
     const inData = s < streams.length && (streams[s]?.dataStart ?? Infinity) <= at;
     if (name !== 'JS' || !inData) code = true;
-  }
+    return true;
+  });
+  if (encrypted) return 'DOCUMENT.PDF_ENCRYPTED';
   if (code) return 'DOCUMENT.PDF_JAVASCRIPT';
-  return inspectObjectStreams(bytes, text, streams);
+  return inspectObjectStreams(b, streams);
+}
+
+const isPdfSpace = (c: number | undefined): boolean => c === 0 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d || c === 0x20;
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/** Whether `<digits> <digits> obj` occurs anywhere (OBJECT_HEADER), found from each `obj` backwards. */
+function hasObjectHeader(b: Buffer): boolean {
+  for (let at = b.indexOf('obj', 0, 'latin1'); at >= 0; at = b.indexOf('obj', at + 3, 'latin1')) {
+    let i = at - 1;
+    const runOf = (test: (c: number | undefined) => boolean): number => { const from = i; while (i >= 0 && test(b[i])) i--; return from - i; };
+    if (runOf(isPdfSpace) > 0 && runOf(isDigit) > 0 && runOf(isPdfSpace) > 0 && runOf(isDigit) > 0) return true;
+  }
+  return false;
+}
+
+/** PDF delimiters and white space end a name token (ISO 32000 7.2.2), as in NAME: a table by byte. */
+const ENDS_NAME = new Uint8Array(256);
+for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) ENDS_NAME[c] = 1;
+/** No name the scan looks for is longer than this once decoded, nor three times as long written with `#xx`. */
+const LONGEST_NAME = 3 * 'JavaScript'.length;
+/** Every name looked for starts with one of these, or with an escape: other tokens need no decoding. */
+const FIRST_OF_NAMES = new Set([...CODE_NAMES, 'Encrypt'].map((n) => n.charCodeAt(0)).concat(0x23 /* # */));
+
+/**
+ * Calls `visit` with each name token (`/` then regular characters) that could be one of the names
+ * looked for, decoded, and where its `/` is. A token cannot hold a `/`, so each `/` begins one.
+ */
+function forEachName(b: Buffer, visit: (at: number, name: string) => boolean): void {
+  for (let at = b.indexOf(0x2f); at >= 0; at = b.indexOf(0x2f, at + 1)) {
+    if (!FIRST_OF_NAMES.has(b[at + 1] ?? -1)) continue;
+    let end = at + 1;
+    while (end < b.length && end - at <= LONGEST_NAME + 1 && ENDS_NAME[b[end]!] === 0) end++;
+    if (end - at - 1 > LONGEST_NAME) continue;
+    if (!visit(at, decodeName(b.toString('latin1', at + 1, end)))) return;
+  }
 }
 
 /** Stream data spans, in file order; undefined when a stream never ends. */
-function findStreams(text: string, from: number): StreamSpan[] | undefined {
+function findStreams(b: Buffer, from: number): StreamSpan[] | undefined {
   const spans: StreamSpan[] = [];
   let pos = from;
   let previousEnd = from;
   for (;;) {
-    const keyword = text.indexOf('stream', pos);
+    const keyword = b.indexOf('stream', pos, 'latin1');
     if (keyword < 0) return spans;
     pos = keyword + 6;
-    if (text.startsWith('end', keyword - 3)) continue;
+    if (keyword >= 3 && b.toString('latin1', keyword - 3, keyword) === 'end') continue;
     let dataStart = keyword + 6;
-    if (text[dataStart] === '\r') dataStart++;
-    if (text[dataStart] === '\n') dataStart++;
+    if (b[dataStart] === 0x0d) dataStart++;
+    if (b[dataStart] === 0x0a) dataStart++;
     if (dataStart === keyword + 6) continue; // not the keyword: no end of line follows
-    const dataEnd = text.indexOf('endstream', dataStart);
+    const dataEnd = b.indexOf('endstream', dataStart, 'latin1');
     if (dataEnd < 0) return undefined;
-    const dictStart = Math.max(previousEnd, text.lastIndexOf('endobj', keyword));
+    const dictStart = Math.max(previousEnd, b.lastIndexOf('endobj', keyword, 'latin1'));
     spans.push({ dictStart, keyword, dataStart, dataEnd });
     pos = previousEnd = dataEnd + 9;
   }
@@ -250,10 +286,10 @@ function findStreams(text: string, from: number): StreamSpan[] | undefined {
  * read. An object stream we cannot read (another filter, a predictor) is refused as malformed rather
  * than let through unread.
  */
-function inspectObjectStreams(bytes: Uint8Array, text: string, streams: readonly StreamSpan[]): PdfVerdict {
+function inspectObjectStreams(bytes: Buffer, streams: readonly StreamSpan[]): PdfVerdict {
   let budget = INFLATE_BUDGET;
   for (const span of streams) {
-    const dict = new Set(namesIn(text.slice(span.dictStart, span.keyword)));
+    const dict = new Set(namesIn(bytes.toString('latin1', span.dictStart, span.keyword)));
     if (!dict.has('ObjStm') && !(dict.has('N') && dict.has('First'))) continue;
     if (dict.has('DecodeParms') || dict.has('DP') || [...dict].some((n) => OTHER_FILTERS.has(n))) return 'malformed';
     const raw = bytes.subarray(span.dataStart, span.dataEnd);

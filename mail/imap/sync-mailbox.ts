@@ -246,19 +246,24 @@ async function downloadRaw(client: ImapFlow, uid: number, max: number, announced
   const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: whole ? max + 1 : PIECE_BYTES });
   if (!dl.content) return null;
   const into = whole ? null : Buffer.allocUnsafe(Math.min(announced, max + 1));
-  const chunks: Buffer[] = []; // whole messages, and any bytes past the announced size
+  let filled = 0; // bytes copied into `into`
+  const chunks: Buffer[] = []; // a whole message's pieces; for a big one, whatever came past its announced size
   let used = 0;
   for await (const chunk of dl.content) {
     const c = chunk as Buffer;
-    if (into && used + c.length <= into.length) c.copy(into, used);
-    else chunks.push(c);
+    if (into && chunks.length === 0 && filled + c.length <= into.length) {
+      c.copy(into, filled);
+      filled += c.length;
+      reclaimYoung(); // the piece just copied
+    } else {
+      chunks.push(c);
+    }
     used += c.length;
     if (used > max) { dl.content.destroy(); break; }
-    if (into) reclaimYoung(); // the piece just copied
   }
   if (!into) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, used);
   // Only what arrived is returned: allocUnsafe's other bytes are never read.
-  return chunks.length === 0 ? into.subarray(0, used) : Buffer.concat([into.subarray(0, used - chunks.reduce((n, c) => n + c.length, 0)), ...chunks], used);
+  return chunks.length === 0 ? into.subarray(0, filled) : Buffer.concat([into.subarray(0, filled), ...chunks], used);
 }
 
 /**

@@ -36,10 +36,9 @@ export function writeAllAt(fd: number, pieces: readonly Uint8Array[], position: 
  * reads, just as a left-over temp file would be; the rename only cost time.
  *
  * Creating and writing are synchronous, into the page cache: that is a memory copy, and done on the
- * thread pool each open, write and close was a round trip that cost the event loop more than the copy
- * (a mail sync writes four files per message). Only the two waits for the disk, the file's fsync and its
- * folder's, go to the thread pool, and they run at once. Throws, with the file removed, if creating or
- * writing fails.
+ * thread pool each open, write and close was a round trip that cost the event loop more than the copy.
+ * Only the two waits for the disk, the file's fsync and its folder's, go to the thread pool (see
+ * `makeDurable`), and they run at once. Throws, with the file removed, if creating or writing fails.
  */
 export function writeNewFile(path: string, write: ContentWriter): Promise<void> {
   const fd = createNewFile(path);

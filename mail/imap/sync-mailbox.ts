@@ -30,11 +30,12 @@ export interface SyncReport {
 const ENCODED = 1.4;
 const MOVE_BATCH = 25;
 /**
- * Messages downloaded and parsed ahead of the one committing (enough to keep both cores busy), and the
- * bytes that may be in hand, the committing message's included: the message due next is read whatever
- * its size, but no big message is read further ahead.
+ * Messages downloaded and parsed ahead of the one committing, and the bytes that may be in hand, the
+ * committing message's included: the message due next is read whatever its size, but no big message is
+ * read further ahead. Two groups' worth, so the parser keeps working while a group waits for its fsyncs
+ * (at 2,000 messages: 97 and 102 msg/s against 93 and 98 with 8).
  */
-const READ_AHEAD = 8;
+const READ_AHEAD = 16;
 /** Messages at most in one transaction (see commitGroup). */
 const GROUP = 8;
 const READ_AHEAD_BYTES = 32 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { MoreThan, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { MoreThan, type DataSource, type QueryRunner } from 'typeorm';
 import { assertAuditSafe, type Actor, type AuditEvent } from '../../domain/audit/audit-event.ts';
 import {
   GENESIS_HASH, chainHash, createChainVerifier, encodeEvidence, verifyCheckpoint, type ChainRow,
@@ -86,13 +86,8 @@ const toChainRow = (r: AuditRow): ChainRow => ({ ...r, seq: Number(r.seq) });
 
 const toRecord = (r: AuditRow): AuditRecord => ({ ...r, actor: r.actor as Actor, evidence: JSON.parse(r.evidence) as string[] });
 
-/** The chain head as `append` reads it: the last row's seq and hash. */
+/** The chain head: the last row's seq and hash. */
 const CHAIN_HEAD = 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1';
-
-async function lastRow(manager: EntityManager): Promise<AuditRow | undefined> {
-  const [row] = await manager.find(AuditSchema, { order: { seq: 'DESC' }, take: 1 });
-  return row;
-}
 
 /**
  * SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the table lock so two transactions
@@ -176,14 +171,20 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
   const raw = createRawSql(dataSource);
   const insertRow = rowInsert(dataSource, AuditSchema);
 
+  /** The last row's seq and hash, inside `qr`'s transaction when given; undefined on an empty chain. */
+  async function chainHead(qr?: QueryRunner): Promise<{ seq: number; hash: string } | undefined> {
+    const [row] = await raw.rows(CHAIN_HEAD, [], qr);
+    return row ? { seq: Number(row['seq']), hash: String(row['hash']) } : undefined;
+  }
+
   async function append(event: AuditEvent, tx: TransactionHandle): Promise<AuditRecord> {
     assertAuditSafe(event);
     const qr = toQueryRunner(tx);
     if (!qr.isTransactionActive) throw new RaError('AUDIT.NO_TRANSACTION', 'AuditLog.append needs the caller\'s open write transaction');
     await lockChain(qr);
-    const [last] = await raw.rows(CHAIN_HEAD, [], qr);
+    const last = await chainHead(qr);
     const entry = {
-      seq: last ? Number(last['seq']) + 1 : 1,
+      seq: last ? last.seq + 1 : 1,
       at: now().toISOString(),
       actor: event.actor,
       action: event.action,
@@ -191,7 +192,7 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
       outcome: event.outcome,
       evidence: encodeEvidence(event.evidence ?? []),
     };
-    const prevHash = last ? String(last['hash']) : GENESIS_HASH;
+    const prevHash = last?.hash ?? GENESIS_HASH;
     const row: AuditRow = { ...entry, prevHash, hash: chainHash(prevHash, entry) };
     await insertRow(row, tx);
     appends++;
@@ -205,8 +206,8 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
     if (existing.state === 'forged') {
       throw new RaError('AUDIT.CHECKPOINT_FORGED', `${file} does not authenticate; run "ra-desk audit verify" before anything overwrites it`);
     }
-    const head = await lastRow(qr.manager);
-    const seq = head ? Number(head.seq) : 0;
+    const head = await chainHead(qr);
+    const seq = head?.seq ?? 0;
     if (existing.state === 'valid' && existing.checkpoint.seq >= seq) return existing.checkpoint;
     const hash = head?.hash ?? GENESIS_HASH;
     const at = now().toISOString();
@@ -245,8 +246,7 @@ export function createAuditLog(options: AuditLogOptions): StoredAuditLog {
       after = Number(lastInPage.seq);
     }
     const chain = verifier.result();
-    const last = await lastRow(dataSource.manager);
-    const lastSeq = last ? Number(last.seq) : 0;
+    const lastSeq = (await chainHead())?.seq ?? 0;
 
     let status: AuditVerifyReport['checkpoint'];
     let cpFailure: { firstBadSeq: number; reason: AuditVerifyReason } | undefined;

@@ -1,4 +1,4 @@
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type Repository } from 'typeorm';
 import { personActor, SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
@@ -11,7 +11,7 @@ import {
 import type { CertificateRow, DocumentRow, RequestRow } from '../entities/rows.ts';
 import { toHandle } from '../transaction.ts';
 import { writeAllAt, writeNewFile } from '../vault/atomic-write.ts';
-import { documentPath } from '../vault/file-vault.ts';
+import { documentPath, readSealed } from '../vault/file-vault.ts';
 
 /**
  * The files the retention run destroys: the e-KTP scan; the original message, which carries the scan
@@ -179,16 +179,8 @@ async function planFiles(documentsRepo: Repository<DocumentRow>, doomed: readonl
  * crashed before its commit is replaced.
  */
 async function rehome(dataDir: string, d: DocumentRow): Promise<{ id: string; path: string; sealedSize: number }> {
-  const from = await open(join(dataDir, d.path), 'r');
-  let sealed: Buffer;
-  try {
-    const length = d.sealedSize ?? (await from.stat()).size - d.fileOffset;
-    sealed = Buffer.alloc(length);
-    const { bytesRead } = await from.read(sealed, 0, length, d.fileOffset);
-    if (bytesRead !== length) throw new Error(`vault file ${d.path} ends before document ${d.id}`);
-  } finally {
-    await from.close();
-  }
+  const sealed = await readSealed(dataDir, d);
+  if (d.sealedSize !== null && sealed.length !== d.sealedSize) throw new Error(`vault file ${d.path} ends before document ${d.id}`);
   const path = documentPath(d.id);
   await rm(join(dataDir, path), { force: true });
   await writeNewFile(join(dataDir, path), (fd) => writeAllAt(fd, [sealed], 0));

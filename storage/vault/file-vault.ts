@@ -42,12 +42,17 @@ const isVaultPath = (path: string): boolean => {
   return id !== undefined && isUuid(id) && path === documentPath(id);
 };
 
-/** `length` bytes of `file` from `offset`; fewer if the file is shorter (decryption then fails). */
-async function readRange(file: string, offset: number, length: number): Promise<Buffer> {
+/**
+ * A document's sealed bytes as its row places them: its span of a shared file, or (rows older than
+ * packs) its whole file. Fewer bytes if the file is shorter; decryption then fails.
+ */
+export async function readSealed(dataDir: string, row: Pick<DocumentRow, 'path' | 'fileOffset' | 'sealedSize'>): Promise<Buffer> {
+  const file = join(dataDir, row.path);
+  if (row.sealedSize === null) return readFile(file);
   const handle = await open(file, 'r');
   try {
-    const into = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(into, 0, length, offset);
+    const into = Buffer.alloc(row.sealedSize);
+    const { bytesRead } = await handle.read(into, 0, row.sealedSize, row.fileOffset);
     return into.subarray(0, bytesRead);
   } finally {
     await handle.close();
@@ -140,7 +145,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       const dataKey = unwrapWithKeyHint(row);
       let sealed: Buffer;
       try {
-        sealed = row.sealedSize === null ? await readFile(join(dataDir, row.path)) : await readRange(join(dataDir, row.path), row.fileOffset, row.sealedSize);
+        sealed = await readSealed(dataDir, row);
       } catch (cause) {
         throw new RaError('VAULT.FILE_MISSING', `The file of document ${row.id} is missing from ${row.path}; restore it from backup`, { cause });
       }

@@ -299,9 +299,7 @@ async function endToEndPass(imapUrl: string, around: Around): Promise<EndToEnd> 
 /** Runs `mail-rss-worker.ts` in a fresh Node process on the account holding the 25 MB message. */
 function rssWorker(imapUrl: string): Promise<RssReport> {
   return new Promise((resolve, reject) => {
-    // The child runs with this process's memory flags (`npm run bench` passes those `npm start` uses).
-    const flags = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'));
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(here, 'mail-rss-worker.ts'), imapUrl], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'mail-rss-worker.ts'), imapUrl], {
       cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

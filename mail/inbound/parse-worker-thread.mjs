@@ -22,8 +22,8 @@ parentPort.on('message', async ({ id, raw }) => {
     const p = await simpleParser(Readable.from(piecesOf(bytes)), workerData.options);
     const attachments = p.attachments.map((a) => ({
       filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content,
-      // The checksum mailparser took as it decoded (options ask for SHA-256); computed here should it be missing.
-      sha256: typeof a.checksum === 'string' && /^[0-9a-f]{64}$/.test(a.checksum) ? a.checksum : sha256(a.content),
+      // The SHA-256 mailparser took as it decoded (the options ask for it); the parent makes it the digest.
+      checksum: a.checksum,
     }));
     const transfer = [...new Set(attachments.map((a) => a.content).filter(ownsMemory).map((c) => c.buffer))];
     const parts = {

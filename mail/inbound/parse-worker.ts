@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { parseHere, PARSER_OPTIONS, type MimeParser, type MimeParts } from './parse-message.ts';
+import { attachmentDigest, parseHere, PARSER_OPTIONS, type MimeParser, type MimeParts } from './parse-message.ts';
 
 /** mailparser in a worker thread; `close` ends the thread. */
 export interface ParseWorker {
@@ -13,8 +13,13 @@ interface Waiting {
   reject(e: Error): void;
 }
 
-/** What crosses the thread boundary: Buffers arrive as plain Uint8Arrays. */
-type Posted = Omit<MimeParts, 'attachments'> & { attachments: (Omit<MimeParts['attachments'][number], 'content'> & { content: Uint8Array })[] };
+/**
+ * What crosses the thread boundary: Buffers arrive as plain Uint8Arrays, and each attachment carries
+ * mailparser's checksum as it came (turned into its digest here, by the same rule as in this thread).
+ */
+type Posted = Omit<MimeParts, 'attachments'> & {
+  attachments: (Omit<MimeParts['attachments'][number], 'content' | 'sha256'> & { content: Uint8Array; checksum?: string })[];
+};
 
 const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
@@ -39,7 +44,13 @@ export function startParseWorker(): ParseWorker {
     if (!w) return;
     waiting.delete(id);
     if (parts === null) return w.reject(new Error('mailparser could not read the message'));
-    w.resolve({ ...parts, attachments: parts.attachments.map((a) => ({ ...a, content: asBuffer(a.content) })) });
+    w.resolve({
+      ...parts,
+      attachments: parts.attachments.map(({ checksum, ...a }) => {
+        const content = asBuffer(a.content);
+        return { ...a, content, sha256: attachmentDigest({ checksum, content }) };
+      }),
+    });
   });
   worker.on('error', fallBack);
   worker.on('exit', fallBack);

@@ -7,11 +7,11 @@ import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { keyLookup } from '../../storage/key-lookup.ts';
 import { rowInsert } from '../../storage/row-insert.ts';
 import { createRawSql } from '../../storage/raw-sql.ts';
+import { rememberDigest, sha256Of } from '../../storage/vault/known-digest.ts';
 import { parseInbound, type MimeParser, type ParseCode } from './parse-message.ts';
 import type { InboundMessage } from './inbound-message.ts';
 import type { Result } from '../../domain/shared/result.ts';
 import { handleInbound, type InboundOutcome, type InboundPolicy } from './handle-message.ts';
-import { createHash } from 'node:crypto';
 
 export interface IngestDeps {
   readonly ds: DataSource;
@@ -58,8 +58,15 @@ export interface ReadMessage {
  */
 export async function readMessage(d: IngestDeps, raw: Buffer, parseMime?: MimeParser): Promise<ReadMessage> {
   const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes }, parseMime);
-  const key = parsed.ok ? parsed.value.key : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  // An unreadable message is keyed by its digest, remembered for the quarantine's audit evidence.
+  const key = parsed.ok ? parsed.value.key : `sha256:${rememberedSha256(raw)}`;
   return { raw, parsed, key };
+}
+
+function rememberedSha256(raw: Buffer): string {
+  const digest = sha256Of(raw);
+  rememberDigest(raw, digest);
+  return digest;
 }
 
 /** The second half of `ingestMessage`: everything the message causes, in one transaction. */
@@ -87,7 +94,7 @@ export async function applyMessage(d: IngestDeps, qr: QueryRunner, m: ReadMessag
   if (parsed.ok) {
     outcome = await handleInbound(ports, qr.manager, tx, d.policy, parsed.value);
   } else {
-    await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [createHash('sha256').update(raw).digest('hex')] }, tx);
+    await ports.audit.append({ actor: SYSTEM_ACTOR, action: 'mail.quarantine', subject: 'mail', outcome: parsed.code, evidence: [sha256Of(raw)] }, tx);
     outcome = { outcome: 'quarantined', caseId: null, reason: parsed.code, folder: 'quarantine' };
   }
   await sql.insertMessage({

@@ -191,16 +191,21 @@ const writeSealed = (sealing: Sealing): SealedWriter => (fd, offset) => {
   let at = offset + SEALED_HEADER_BYTES;
   let batch: Buffer[] = [];
   let bytes = 0;
+  let uncollected = 0; // bytes written since the slices written were last collected
   for (const slice of sealing.slices) {
     batch.push(slice);
     bytes += slice.length;
     if (bytes < WRITE_BYTES) continue;
     writeAllAt(fd, batch, at);
     at += bytes;
+    uncollected += bytes;
     batch = [];
     bytes = 0;
     // The slices written are garbage: a big document's would otherwise pile up to its whole size.
-    if ((at - offset) % YOUNG_COLLECTION_BYTES < WRITE_BYTES) reclaimYoung();
+    if (uncollected >= YOUNG_COLLECTION_BYTES) {
+      reclaimYoung();
+      uncollected = 0;
+    }
   }
   const header = sealing.header();
   if (at === offset + SEALED_HEADER_BYTES) writeAllAt(fd, [header, ...batch], offset);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, mkdirSync, openSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, rmSync, writev, writevSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -17,14 +17,38 @@ export function writeAllAt(fd: number, pieces: readonly Uint8Array[], position: 
   let rest = pieces.filter((p) => p.length > 0);
   let at = position;
   while (rest.length > 0) {
-    let bytesWritten = writevSync(fd, rest as NodeJS.ArrayBufferView[], at);
+    const bytesWritten = writevSync(fd, rest as NodeJS.ArrayBufferView[], at);
     at += bytesWritten;
-    const left: Uint8Array[] = [];
-    for (const p of rest) {
-      if (bytesWritten >= p.length) bytesWritten -= p.length;
-      else { left.push(p.subarray(bytesWritten)); bytesWritten = 0; }
-    }
-    rest = left;
+    rest = unwritten(rest, bytesWritten);
+  }
+}
+
+/** What a writev of `pieces` that wrote only `bytesWritten` bytes left to write. */
+function unwritten(pieces: readonly Uint8Array[], bytesWritten: number): Uint8Array[] {
+  const left: Uint8Array[] = [];
+  let skip = bytesWritten;
+  for (const p of pieces) {
+    if (skip >= p.length) skip -= p.length;
+    else { left.push(p.subarray(skip)); skip = 0; }
+  }
+  return left;
+}
+
+/**
+ * `writeAllAt` on the thread pool: the copy into the page cache, the biggest cost of a vault write on the
+ * main thread (about 30 % of its time in a mail sync, measured with perf), runs beside it. The caller
+ * keeps `pieces` unchanged and `fd` open until the promise settles.
+ */
+export async function writeAllAtLater(fd: number, pieces: readonly Uint8Array[], position: number): Promise<void> {
+  let rest = pieces.filter((p) => p.length > 0);
+  let at = position;
+  while (rest.length > 0) {
+    const pending = rest;
+    const bytesWritten = await new Promise<number>((resolve, reject) => {
+      writev(fd, pending as NodeJS.ArrayBufferView[], at, (e, n) => (e ? reject(e) : resolve(n)));
+    });
+    at += bytesWritten;
+    rest = unwritten(rest, bytesWritten);
   }
 }
 

@@ -10,7 +10,7 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { finishBeforeCommit, inWriteTransaction } from '../data-source.ts';
 import type { DocumentRow } from '../entities/rows.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { writeAllAt, writeNewFile } from './atomic-write.ts';
+import { writeAllAt, writeAllAtLater, writeNewFile } from './atomic-write.ts';
 import { createVaultPacks, type SealedWriter } from './vault-pack.ts';
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
@@ -105,7 +105,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       const qr = tx === undefined ? undefined : toQueryRunner(tx);
       // Inside a transaction the document joins the transaction's pack (one file, fsynced once before
       // the commit); a failure there leaves the pack to the transaction's rollback.
-      const packed = qr && packs.append(qr, writeSealed(sealing));
+      const packed = qr && packs.append(qr, writeSealed(sealing, input.bytes.length));
       reclaimAfter(input.bytes.length);
       if (qr && packed) {
         const inPack: DocumentRow = { ...row, path: packed.path, fileOffset: packed.offset, sealedSize: packed.length };
@@ -117,7 +117,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       // committed only once the file is durable: inside a transaction the fsyncs run while it goes on
       // with its queries, and its commit waits for them (finishBeforeCommit); on its own, the fsyncs first.
       const file = join(dataDir, row.path);
-      const write = writeSealed(sealing);
+      const write = writeSealed(sealing, input.bytes.length);
       const durable = writeNewFile(file, (fd) => { row.sealedSize = write(fd, 0); });
       try {
         if (qr === undefined || !finishBeforeCommit(qr, durable)) await durable;
@@ -145,6 +145,7 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
       const dataKey = unwrapWithKeyHint(row);
       let sealed: Buffer;
       try {
+        await packs.written(row.path);
         sealed = await readSealed(dataDir, row);
       } catch (cause) {
         throw new RaError('VAULT.FILE_MISSING', `The file of document ${row.id} is missing from ${row.path}; restore it from backup`, { cause });
@@ -179,6 +180,12 @@ export function createFileVault(options: FileVaultOptions): DocumentVault {
 
 /** Ciphertext gathered per write: a typical file goes out in one write, header included. */
 const WRITE_BYTES = 1024 * 1024;
+/**
+ * Documents up to this size are written on the thread pool, where the copy into the page cache runs
+ * beside the main thread; their ciphertext is held until written. A bigger one is written here, a
+ * megabyte at a time, so its ciphertext never piles up (a 25 MB message's peak memory counts).
+ */
+const BACKGROUND_MAX_BYTES = 4 * 1024 * 1024;
 /** How much ciphertext of one document may be written between collections of the slices already written. */
 const YOUNG_COLLECTION_BYTES = 4 * WRITE_BYTES;
 
@@ -187,7 +194,13 @@ const YOUNG_COLLECTION_BYTES = 4 * WRITE_BYTES;
  * front; a document of up to a megabyte is written whole in one call once its tag is known. Returns the
  * sealed size.
  */
-const writeSealed = (sealing: Sealing): SealedWriter => (fd, offset) => {
+const writeSealed = (sealing: Sealing, size: number): SealedWriter => (fd, offset, inBackground) => {
+  if (inBackground && size <= BACKGROUND_MAX_BYTES) {
+    const body = [...sealing.slices];
+    const pieces = [sealing.header(), ...body];
+    inBackground(writeAllAtLater(fd, pieces, offset));
+    return pieces.reduce((n, p) => n + p.length, 0);
+  }
   let at = offset + SEALED_HEADER_BYTES;
   let batch: Buffer[] = [];
   let bytes = 0;

@@ -14,14 +14,20 @@ export interface PackedAt {
   readonly length: number;
 }
 
-/** Writes one document's sealed bytes into the open file `fd` from `offset`; returns how many. Synchronous. */
-export type SealedWriter = (fd: number, offset: number) => number;
+/**
+ * Writes one document's sealed bytes into the open file `fd` from `offset` and returns how many; the
+ * count is known before the bytes are written. Writes it cannot finish at once go to `inBackground`
+ * (when given), which keeps `fd` open until they settle.
+ */
+export type SealedWriter = (fd: number, offset: number, inBackground?: (writing: Promise<void>) => void) => number;
 
 interface Pack {
   readonly path: string;
   readonly file: string;
   readonly fd: number;
   size: number;
+  /** Writes still running on the thread pool. */
+  readonly writing: Promise<void>[];
 }
 
 /**
@@ -38,6 +44,8 @@ interface Pack {
  */
 export function createVaultPacks(dataDir: string, rollbacks: RollbackCleanup, pathOf: (fileId: string) => string) {
   const open = new WeakMap<QueryRunner, Pack>();
+  /** Packs not finished yet, by path: a reader waits for their writes. */
+  const unfinished = new Map<string, Pack>();
 
   /** The pack of the transaction on `qr`, opened on first use; undefined where packing does not apply. */
   function packFor(qr: QueryRunner): Pack | undefined {
@@ -47,13 +55,17 @@ export function createVaultPacks(dataDir: string, rollbacks: RollbackCleanup, pa
     const path = pathOf(randomUUID());
     const file = join(dataDir, path);
     const fd = createNewFile(file);
-    const pack: Pack = { path, file, fd, size: 0 };
-    const finish = (committing: boolean): Promise<void> => {
+    const pack: Pack = { path, file, fd, size: 0, writing: [] };
+    const finish = async (committing: boolean): Promise<void> => {
       // Whatever is stored after this point goes to a new pack of the same transaction.
       if (open.get(qr) === pack) open.delete(qr);
-      if (committing) return makeDurable(file, fd);
+      // Every write settles before the descriptor is closed: none may land in a file that reuses its number.
+      const failed = (await Promise.allSettled(pack.writing)).find((r) => r.status === 'rejected');
+      unfinished.delete(path);
+      if (committing && !failed) return makeDurable(file, fd);
       closeSync(fd);
-      return Promise.resolve();
+      // A failed write fails the commit; the rollback removes the file.
+      if (failed) throw failed.reason;
     };
     if (!finishBeforeCommit(qr, finish)) {
       closeSync(fd);
@@ -62,10 +74,20 @@ export function createVaultPacks(dataDir: string, rollbacks: RollbackCleanup, pa
     }
     rollbacks.track(qr, file);
     open.set(qr, pack);
+    unfinished.set(path, pack);
     return pack;
   }
 
   return {
+    /**
+     * Settles once every write begun so far into the file at `path` (relative to the data folder) has
+     * settled: a document is readable, inside its own transaction too, as soon as it is stored.
+     */
+    async written(path: string): Promise<void> {
+      const pack = unfinished.get(path);
+      if (pack) await Promise.allSettled(pack.writing);
+    },
+
     /**
      * Appends one document to the pack of the transaction on `qr`. Undefined when the transaction does
      * not pack (see above): nothing was written. Throws if writing failed; the pack is then left to the
@@ -76,7 +98,10 @@ export function createVaultPacks(dataDir: string, rollbacks: RollbackCleanup, pa
       if (!pack) return undefined;
       const offset = pack.size;
       try {
-        const length = write(pack.fd, offset);
+        const length = write(pack.fd, offset, (writing) => {
+          writing.catch(() => undefined); // observed when the pack is finished
+          pack.writing.push(writing);
+        });
         pack.size += length;
         return { path: pack.path, offset, length };
       } catch (e) {

@@ -57,10 +57,11 @@ export interface ReadMessage {
  * while the previous one commits.
  */
 export async function readMessage(d: IngestDeps, raw: Buffer, parseMime?: MimeParser): Promise<ReadMessage> {
-  const parsed = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes }, parseMime);
+  // The bytes come back with the result: a worker thread takes `raw` over to parse it.
+  const { raw: bytes, ...parsed } = await parseInbound(raw, { maxMessageBytes: d.maxMessageBytes }, parseMime);
   // An unreadable message is keyed by its digest, remembered for the quarantine's audit evidence.
-  const key = parsed.ok ? parsed.value.key : `sha256:${rememberedSha256(raw)}`;
-  return { raw, parsed, key };
+  const key = parsed.ok ? parsed.value.key : `sha256:${rememberedSha256(bytes)}`;
+  return { raw: bytes, parsed, key };
 }
 
 function rememberedSha256(raw: Buffer): string {

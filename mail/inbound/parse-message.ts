@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { ok, refuse, type Result } from '../../domain/shared/result.ts';
 import type { InboundAttachment, InboundMessage } from './inbound-message.ts';
 import { rememberDigest } from '../../storage/vault/known-digest.ts';
@@ -102,10 +102,28 @@ export interface MimeParts {
   readonly attachments: readonly { readonly filename?: string | undefined; readonly contentType: string; readonly contentDisposition?: string | undefined; readonly content: Buffer; readonly sha256: string }[];
   /** SHA-256 (hex) of the raw message. Hashes are taken where the parsing happens, off the event loop in a worker. */
   readonly sha256: string;
+  /**
+   * The raw message: the buffer given, or the same bytes handed back by a parser that took the buffer
+   * over (a worker thread moves it instead of copying it, leaving the caller's buffer empty).
+   */
+  readonly raw: Buffer;
 }
 
-/** Turns bytes into MIME parts; throws on what mailparser cannot read. In this thread, or in a worker (parse-worker.ts). */
+/**
+ * Turns bytes into MIME parts; throws on what mailparser cannot read, with an `UnreadableMime` that
+ * carries the bytes when the parser took them over. In this thread, or in a worker (parse-worker.ts).
+ */
 export type MimeParser = (raw: Buffer) => Promise<MimeParts>;
+
+/** mailparser could not read the message; `raw` is its bytes (see MimeParts.raw). */
+export class UnreadableMime extends Error {
+  constructor(readonly raw: Buffer) {
+    super('mailparser could not read the message');
+  }
+}
+
+/** A parse result with the message's bytes, which are no longer in the caller's buffer if a worker took them over. */
+export type ParsedInbound = Result<InboundMessage, ParseCode> & { readonly raw: Buffer };
 
 /**
  * mailparser's options: no link or HTML conversion the desk never reads, HTML bounded, and each
@@ -124,29 +142,47 @@ export const attachmentDigest = (a: { readonly checksum?: string | undefined; re
 
 /** Fed in 64 KB pieces: mailparser holds far less at once than with one 25 MB chunk. */
 export const parseHere: MimeParser = async (raw) => {
-  const p = await simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), PARSER_OPTIONS);
+  let p: ParsedMail;
+  try {
+    p = await simpleParser(Readable.from(chunksOf(raw, 64 * 1024)), PARSER_OPTIONS);
+  } catch {
+    throw new UnreadableMime(raw);
+  }
   // The parser's pieces of a big message are garbage now: collected before the message is stored.
   reclaimAfter(raw.length);
   return {
     headerLines: p.headerLines, messageId: p.messageId, from: p.from, subject: p.subject, text: p.text, inReplyTo: p.inReplyTo, references: p.references,
     attachments: p.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, contentDisposition: a.contentDisposition, content: a.content, sha256: attachmentDigest(a) })),
     sha256: sha256(raw),
+    raw,
   };
 };
 
-/** Parses a raw message; refuses (for quarantine) what is too big, too complex or unreadable. */
-export async function parseInbound(raw: Buffer, limits: ParseLimits, parseMime: MimeParser = parseHere): Promise<Result<InboundMessage, ParseCode>> {
-  if (raw.length > limits.maxMessageBytes) return refuse('MAIL.TOO_LARGE', { sizeMb: Math.ceil(raw.length / 1048576) });
-  if (headerLength(raw) > MAX_HEADER_BYTES) return refuse('MAIL.HEADERS_TOO_LARGE');
-  if (!structureWithinBounds(raw)) return refuse('MAIL.TOO_COMPLEX');
+/**
+ * Parses a raw message; refuses (for quarantine) what is too big, too complex or unreadable. Read the
+ * bytes from the result's `raw` afterwards: `parseMime` may take `raw` over.
+ */
+export async function parseInbound(raw: Buffer, limits: ParseLimits, parseMime: MimeParser = parseHere): Promise<ParsedInbound> {
+  if (raw.length > limits.maxMessageBytes) return { ...refuse('MAIL.TOO_LARGE', { sizeMb: Math.ceil(raw.length / 1048576) }), raw };
+  if (headerLength(raw) > MAX_HEADER_BYTES) return { ...refuse('MAIL.HEADERS_TOO_LARGE'), raw };
+  if (!structureWithinBounds(raw)) return { ...refuse('MAIL.TOO_COMPLEX'), raw };
+  let parts: MimeParts;
   try {
-    return ok(toInbound(await parseMime(raw), raw));
+    parts = await parseMime(raw);
+  } catch (e) {
+    // Anything else (the worker thread gone with the bytes) is no verdict on the message: it goes up.
+    if (e instanceof UnreadableMime) return { ...refuse('MAIL.MALFORMED'), raw: e.raw };
+    throw e;
+  }
+  try {
+    return { ...ok(toInbound(parts)), raw: parts.raw };
   } catch {
-    return refuse('MAIL.MALFORMED');
+    return { ...refuse('MAIL.MALFORMED'), raw: parts.raw };
   }
 }
 
-function toInbound(parsed: MimeParts, raw: Buffer): InboundMessage {
+function toInbound(parsed: MimeParts): InboundMessage {
+  const { raw } = parsed;
   const headers = new Map<string, string[]>();
   for (const line of parsed.headerLines) {
     const list = headers.get(line.key) ?? [];

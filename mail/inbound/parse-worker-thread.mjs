@@ -25,14 +25,16 @@ parentPort.on('message', async ({ id, raw }) => {
       // The SHA-256 mailparser took as it decoded (the options ask for it); the parent makes it the digest.
       checksum: a.checksum,
     }));
-    const transfer = [...new Set(attachments.map((a) => a.content).filter(ownsMemory).map((c) => c.buffer))];
+    // The message's bytes go back too (the parent may have moved them here, and needs them to archive).
+    const transfer = [...new Set([...attachments.map((a) => a.content), bytes].filter(ownsMemory).map((c) => c.buffer))];
     const parts = {
       headerLines: p.headerLines, messageId: p.messageId, from: p.from, subject: p.subject, text: p.text,
       inReplyTo: p.inReplyTo, references: p.references, attachments, sha256: sha256(bytes),
     };
-    parentPort.postMessage({ id, parts }, transfer);
+    parentPort.postMessage({ id, parts, raw: bytes }, transfer);
   } catch {
-    // mailparser refused the message: the parent quarantines it as malformed.
-    parentPort.postMessage({ id, parts: null });
+    // mailparser refused the message: the parent quarantines it as malformed, with its bytes.
+    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    parentPort.postMessage({ id, parts: null, raw: bytes }, ownsMemory(bytes) ? [bytes.buffer] : []);
   }
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { rememberedDigest } from '../../storage/vault/known-digest.ts';
 import { parseInbound } from '../../mail/inbound/parse-message.ts';
-import { startParseWorker } from '../../mail/inbound/parse-worker.ts';
+import { ParseWorkerGone, startParseWorker } from '../../mail/inbound/parse-worker.ts';
 import { applicationMail } from '../support/mail-corpus.ts';
 import { PEOPLE } from '../support/people.ts';
 import { tinyJpeg, tinyPdf } from '../support/sample-files.ts';
@@ -48,8 +48,10 @@ describe('parsing in the worker thread', () => {
     });
     const worker = startParseWorker();
     try {
-      const [here, there] = await Promise.all([parseInbound(raw, LIMITS), parseInbound(raw, LIMITS, worker.parse)]);
+      // The worker takes the buffer it is given over: it gets its own copy here.
+      const [here, there] = await Promise.all([parseInbound(raw, LIMITS), parseInbound(Buffer.from(raw), LIMITS, worker.parse)]);
       expect(there).toEqual(here);
+      expect(there.raw.equals(raw)).toBe(true);
       expect(there.ok && there.value.attachments.every((a) => Buffer.isBuffer(a.content))).toBe(true);
       // The digests taken while parsing (the audit evidence, and what the vault records) are the real SHA-256s, in both threads.
       for (const r of [here, there]) {
@@ -62,6 +64,40 @@ describe('parsing in the worker thread', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('moves the bytes into the thread and back: the buffer given is emptied, the result holds the same bytes', async () => {
+    const raw = await applicationMail({
+      from: PEOPLE.siti.email, nik: PEOPLE.siti.nik, nip: PEOPLE.siti.nip, name: PEOPLE.siti.name, messageId: '<worker-2@pontianak.go.id>',
+      attachments: [{ filename: 'surat.pdf', content: tinyPdf({ text: 'x'.repeat(100_000) }) }],
+    });
+    const given = Buffer.from(raw);
+    const worker = startParseWorker();
+    try {
+      const r = await parseInbound(given, LIMITS, worker.parse);
+      expect(given.length).toBe(0);
+      expect(r.ok && r.value.raw === r.raw).toBe(true);
+      expect(r.raw.equals(raw)).toBe(true);
+      expect(rememberedDigest(r.raw)).toBe(sha256(raw));
+      // A small buffer in Node's shared pool cannot move: it is copied, and stays the caller's.
+      const small = Buffer.from('From: a@pontianak.go.id\r\nSubject: kecil\r\n\r\nisi\r\n');
+      const s = await parseInbound(small, LIMITS, worker.parse);
+      expect(small.length).toBeGreaterThan(0);
+      expect(s.ok && s.raw.equals(small)).toBe(true);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('gives no verdict on a message whose bytes the thread held when it stopped: the parse fails, nothing is refused', async () => {
+    const raw = await applicationMail({
+      from: PEOPLE.siti.email, nik: PEOPLE.siti.nik, nip: PEOPLE.siti.nip, name: PEOPLE.siti.name, messageId: '<worker-3@pontianak.go.id>',
+      attachments: [{ filename: 'lampiran.pdf', content: tinyPdf({ text: 'x'.repeat(6_000_000) }) }],
+    });
+    const worker = startParseWorker();
+    const parsing = parseInbound(raw, LIMITS, worker.parse);
+    await worker.close();
+    await expect(parsing).rejects.toBeInstanceOf(ParseWorkerGone);
   });
 
   it('parses in this thread once the worker is gone, instead of refusing the message', async () => {

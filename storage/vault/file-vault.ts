@@ -10,7 +10,7 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { finishBeforeCommit, inWriteTransaction } from '../data-source.ts';
 import type { DocumentRow } from '../entities/rows.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { writeAllAt, writeAllAtLater, writeNewFile } from './atomic-write.ts';
+import { writeAllAt, writeNewFile } from './atomic-write.ts';
 import { createVaultPacks, type SealedWriter } from './vault-pack.ts';
 import { DATA_KEY_BYTES, unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 import { registerRollbackCleanup } from './rollback-cleanup.ts';
@@ -194,11 +194,11 @@ const YOUNG_COLLECTION_BYTES = 4 * WRITE_BYTES;
  * front; a document of up to a megabyte is written whole in one call once its tag is known. Returns the
  * sealed size.
  */
-const writeSealed = (sealing: Sealing, size: number): SealedWriter => (fd, offset, inBackground) => {
-  if (inBackground && size <= BACKGROUND_MAX_BYTES) {
+const writeSealed = (sealing: Sealing, size: number): SealedWriter => (fd, offset, later) => {
+  if (later && size <= BACKGROUND_MAX_BYTES) {
     const body = [...sealing.slices];
     const pieces = [sealing.header(), ...body];
-    inBackground(writeAllAtLater(fd, pieces, offset));
+    later(offset, pieces);
     return pieces.reduce((n, p) => n + p.length, 0);
   }
   let at = offset + SEALED_HEADER_BYTES;

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { openMailHarness } from '../test/support/mail-harness.ts';
-import { DocumentSchema, RequestSchema } from '../storage/entities/schemas.ts';
+import { loadTypeormWithoutSourceMaps } from '../storage/typeorm-without-source-maps.ts';
 
 /** A benchmark is load, not abuse: the per-sender limits (RA_LIMIT_*) are off, as `0` turns them off. */
 const NO_LIMITS = { request: { perHour: 0 }, otp: { perHour: 0 }, upload: { perHour: 0 } } as const;
@@ -55,6 +54,10 @@ function resetKernelPeak(): boolean {
 }
 
 async function main(imapUrl: string): Promise<RssReport> {
+  // As `ra-desk` starts (bin/ra-desk.mjs); the desk's modules load after it, by dynamic import.
+  await loadTypeormWithoutSourceMaps();
+  const { openMailHarness } = await import('../test/support/mail-harness.ts');
+  const { DocumentSchema, RequestSchema } = await import('../storage/entities/schemas.ts');
   const h = await openMailHarness(imapUrl, 'sqlite', { limits: NO_LIMITS });
   try {
     const before = process.memoryUsage.rss();

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadTypeormWithoutSourceMaps } from '../storage/typeorm-without-source-maps.ts';
 
 /**
  * `npm run bench -- NAME [options]`: runs one benchmark. Benchmarks talk to 127.0.0.1 only, stop by
@@ -53,6 +54,7 @@ if (!entry) {
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(resultsDir, { recursive: true });
 try {
+  await loadTypeormWithoutSourceMaps(); // as bin/ra-desk.mjs does
   const bench = await entry.load();
   await bench.run({ args, resultsDir });
   // Client libraries may keep timers or sockets alive; a benchmark ends when its work is done.

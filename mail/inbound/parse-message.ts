@@ -22,7 +22,9 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 /** Finds the end of the header block without decoding the message. */
 function headerLength(raw: Buffer): number {
   const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
+  // A bare-LF end counts only before the CRLF one: searched no further (a CRLF message has none, and
+  // the search would run through all of it).
+  const lf = raw.subarray(0, crlf >= 0 ? crlf + 2 : raw.length).indexOf('\n\n');
   const ends = [crlf, lf].filter((i) => i >= 0);
   return ends.length ? Math.min(...ends) : raw.length;
 }

@@ -4,7 +4,7 @@ import { startParseWorker } from '../inbound/parse-worker.ts';
 import type { MailMessageRow } from '../../storage/entities/rows.ts';
 import { MailMessageSchema } from '../../storage/entities/schemas.ts';
 import { inWriteTransaction } from '../../storage/data-source.ts';
-import { reclaimYoung } from '../../storage/reclaim-memory.ts';
+import { LARGE_BYTES, reclaimYoung } from '../../storage/reclaim-memory.ts';
 import { applyMessage, commitMessage, readMessage, recordUnread, type IngestDeps, type IngestResult, type ReadMessage } from '../inbound/ingest.ts';
 
 export interface SyncOptions {
@@ -239,11 +239,13 @@ async function knownMessages(ds: DataSource, candidates: readonly Candidate[]): 
   return known;
 }
 
-/** Messages up to this size are fetched whole; larger ones in pieces of this size. */
+/** Messages up to this size (LARGE_BYTES, where memory starts to count) are fetched whole. */
+const WHOLE_BYTES = LARGE_BYTES;
+/** Larger ones come in pieces of this size. */
 const PIECE_BYTES = 2 * 1024 * 1024;
 
 /**
- * One message's bytes. A message of up to PIECE_BYTES (nearly all) is asked for in one FETCH of up to
+ * One message's bytes. A message of up to WHOLE_BYTES (nearly all) is asked for in one FETCH of up to
  * `max + 1` bytes (imapflow's default asks 64 KB per round trip), and imapflow's buffer is used as is.
  * A bigger one comes in pieces copied into one buffer of its announced size, each piece dropped as it
  * is copied: imapflow assembling a 25 MB message itself held it twice (its pieces and the whole). More
@@ -251,7 +253,7 @@ const PIECE_BYTES = 2 * 1024 * 1024;
  * quarantines it as too large.
  */
 async function downloadRaw(client: ImapFlow, uid: number, max: number, announced: number): Promise<Buffer | null> {
-  const whole = announced <= PIECE_BYTES;
+  const whole = announced <= WHOLE_BYTES;
   const dl = await client.download(String(uid), undefined, { uid: true, chunkSize: whole ? max + 1 : PIECE_BYTES });
   if (!dl.content) return null;
   const into = whole ? null : Buffer.allocUnsafe(Math.min(announced, max + 1));

@@ -6,6 +6,39 @@ import { EXIT, UsageError } from '../io.ts';
 import { openDatabase } from '../../storage/data-source.ts';
 import { decodeMasterKey, readMasterKeyFile } from '../../storage/crypto/keys.ts';
 import { finishPendingRotation, rotateMasterKey } from '../../storage/crypto/rotate-key.ts';
+import { sweepOrphanFiles } from '../../storage/vault/sweep-orphans.ts';
+import { openApp } from '../app.ts';
+
+/**
+ * `ra-desk vault sweep [--older-than-hours N] [--dry-run]`: removes vault files that no document row
+ * names and that are older than N hours (default 24), left by a crash between writing and committing
+ * (storage/vault/sweep-orphans.ts). For cron; idempotent.
+ */
+async function runSweep(ctx: CommandContext, rest: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(rest, { 'older-than-hours': { type: 'string' }, 'dry-run': { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError('VAULT.USAGE');
+  const given = values['older-than-hours'];
+  const hours = given === undefined ? DEFAULT_SWEEP_HOURS : /^\d{1,4}$/.test(given.trim()) ? Number(given.trim()) : NaN;
+  if (!(hours >= 1 && hours <= 8760)) throw new UsageError('VAULT.BAD_HOURS', { given: oneLine(given ?? '') });
+  const dryRun = values['dry-run'] === true;
+
+  const app = await openApp(await ctx.config());
+  try {
+    const report = await sweepOrphanFiles({
+      ds: app.ds, dataDir: app.config.dataDir, auditLog: app.auditLog, now: app.ports.clock.now(), minAgeMs: hours * 3_600_000, dryRun,
+    });
+    const mb = (report.orphanBytes / 1_048_576).toFixed(1);
+    ctx.io.out(ctx.io.t.message(dryRun ? 'VAULT.SWEEP_DRY' : 'VAULT.SWEEP_DONE', { ...report, hours, mb }));
+    return EXIT.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Long enough that no transaction still running can own the file: a sync's transaction lasts seconds. */
+const DEFAULT_SWEEP_HOURS = 24;
+
+const oneLine = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 60);
 
 /**
  * `ra-desk vault rotate-key [--new-key-file PATH]`: a new master key for the vault, the NIK fields, the
@@ -15,6 +48,7 @@ import { finishPendingRotation, rotateMasterKey } from '../../storage/crypto/rot
  */
 export async function runVault(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
+  if (action === 'sweep') return runSweep(ctx, rest);
   if (action !== 'rotate-key') throw new UsageError('VAULT.USAGE');
   const { values, positionals } = parseFlags(rest, { 'new-key-file': { type: 'string' } });
   if (positionals.length > 0) throw new UsageError('VAULT.USAGE');

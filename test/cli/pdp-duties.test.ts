@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../cli/config.ts';
 import { openApp, type App } from '../../cli/app.ts';
 import { createMasterKeyFile } from '../../storage/crypto/keys.ts';
+import { documentPath } from '../../storage/vault/file-vault.ts';
 import { AuditSchema, DocumentSchema, OutboxSchema } from '../../storage/entities/schemas.ts';
 import { RestrictionSchema } from '../../storage/entities/restriction.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
@@ -64,6 +65,10 @@ describe('ra-desk person / retention / vault rotate-key', () => {
     [['person', 'restrict', 'siti'], 'PDP.BAD_NIP', { given: 'siti' }],
     [['person', 'notify-breach', PEOPLE.siti.nip, '--what', 'NIK'], 'PDP.BREACH_FIELD_MISSING', { field: '--when' }],
     [['vault', 'rotate-key', '--new-key-file', '/nonexistent/key'], 'VAULT.BAD_NEW_KEY', { path: '/nonexistent/key' }],
+    [['vault', 'sweep', '--older-than-hours', '0'], 'VAULT.BAD_HOURS', { given: '0' }],
+    [['vault', 'sweep', '--older-than-hours', 'sehari'], 'VAULT.BAD_HOURS', { given: 'sehari' }],
+    [['vault', 'sweep', 'sekarang'], 'VAULT.USAGE', {}],
+    [['vault', 'sapu'], 'VAULT.USAGE', {}],
   ] as const)('refuses %j with one Indonesian line, exit code 2, and writes nothing', async (args, code, params) => {
     const before = await auditCount();
     const r = await runCli(args, env);
@@ -162,6 +167,33 @@ describe('ra-desk person / retention / vault rotate-key', () => {
     expect(second.stdout).toContain(': 0 permohonan, 0 berkas');
     const verify = await runCli(['audit', 'verify'], env);
     expect(verify.code, verify.stderr).toBe(0);
+  });
+
+  it('vault sweep removes a vault file no row names (a crash between write and commit), after a dry run that removes nothing', async () => {
+    const path = documentPath(randomUUID());
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), randomBytes(2048));
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(join(dir, path), twoDaysAgo, twoDaysAgo);
+    const before = await auditCount();
+
+    const dry = await runCli(['vault', 'sweep', '--dry-run'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(linesOf(dry.stdout)).toEqual([expect.stringMatching(/^Uji coba, tidak ada yang dihapus: 1 berkas arsip yatim berumur lebih dari 24 jam akan dihapus \(0\.0 MB\); 0 berkas yatim yang lebih baru dibiarkan; \d+ berkas arsip masih dipakai\.$/)]);
+    expect(existsSync(join(dir, path))).toBe(true);
+    expect(await auditCount()).toBe(before);
+
+    const run = await runCli(['vault', 'sweep', '--older-than-hours', '36'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('berumur lebih dari 36 jam): 1 dihapus (0.0 MB)');
+    expect(existsSync(join(dir, path))).toBe(false);
+    expect(await auditCount()).toBe(before + 1);
+    // Every document a row names is still there and readable.
+    await withApp(async (app) => {
+      for (const doc of await app.ports.vault.list(andi.requestId)) expect((await app.ports.vault.read(doc.id, andi.requestId)).length).toBe(doc.size);
+    });
+    const again = await runCli(['vault', 'sweep'], env);
+    expect(again.stdout).toContain('): 0 dihapus (0.0 MB)');
   });
 
   it('vault rotate-key re-keys everything: readable with the new key, not with the old one, NIK lookups work, audit verifies', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { LimitRules } from '../domain/limits/token-bucket.ts';
 import { DEFAULT_LIMIT_RULES } from '../domain/use-cases/take-allowance.ts';
 import type { OversightSettings } from '../domain/oversight/oversight-settings.ts';
-import { parseOfficeHours } from '../domain/help/office-hours.ts';
+import { parseHolidays, parseOfficeHours } from '../domain/help/office-hours.ts';
 
 /**
  * All configuration, parsed once (STYLE.md §7). `createConfig(env)` takes any env-like object so tests
@@ -78,6 +78,7 @@ const schema = z.object({
   RA_SLA_RESOLUTION_HOURS: positiveInt('RA_SLA_RESOLUTION_HOURS', 2000).default(24),
   RA_OFFICE_HOURS: z.string().default('08:00-16:00').refine((s) => parseOfficeHours(s) !== null, 'RA_OFFICE_HOURS must look like 08:00-16:00 (opening before closing)'),
   RA_OFFICE_DAYS: z.string().default('1,2,3,4,5').refine((s) => s.split(',').every((d) => /^[1-7]$/.test(d.trim())), 'RA_OFFICE_DAYS must be ISO weekdays 1 (Monday) to 7 (Sunday), comma-separated, e.g. 1,2,3,4,5'),
+  RA_HOLIDAYS: z.string().default('').refine((s) => parseHolidays(s) !== null, 'RA_HOLIDAYS must be calendar dates YYYY-MM-DD separated by commas, e.g. 2026-12-25,2027-01-01'),
   RA_TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/[^/]+/, 'RA_TELEGRAM_API_ROOT must be an http(s) URL').default('https://api.telegram.org'),
 });
 
@@ -184,6 +185,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       officeHours: {
         timeZone: c.RA_TIMEZONE, ...parseOfficeHours(c.RA_OFFICE_HOURS)!,
         days: [...new Set(c.RA_OFFICE_DAYS.split(',').map((d) => Number(d.trim())))].sort(),
+        holidays: parseHolidays(c.RA_HOLIDAYS)!,
       },
     },
     limits: {

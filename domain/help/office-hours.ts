@@ -1,6 +1,7 @@
 /**
  * Office hours of the desk (help-ticket SLA, Pasal 22): which weekdays and which hours of the day count,
- * in the desk's time zone. Public holidays are not known to the desk (see README, Known gaps).
+ * in the desk's time zone, and which dates the office is closed (national holidays and cuti bersama,
+ * set each year by joint ministerial decree, so the operator lists them: RA_HOLIDAYS).
  */
 export interface OfficeHours {
   readonly timeZone: string;
@@ -9,6 +10,8 @@ export interface OfficeHours {
   readonly closeMinute: number;
   /** ISO weekdays the office works: 1 = Monday … 7 = Sunday. */
   readonly days: readonly number[];
+  /** Dates (YYYY-MM-DD, in `timeZone`) the office is closed although they fall on such a weekday. */
+  readonly holidays?: readonly string[];
 }
 
 export const DEFAULT_OFFICE_HOURS: OfficeHours = { timeZone: 'Asia/Pontianak', openMinute: 8 * 60, closeMinute: 16 * 60, days: [1, 2, 3, 4, 5] };
@@ -39,6 +42,7 @@ const weekdayOf = (wallMs: number): number => WEEKDAY[new Date(wallMs).toUTCStri
 export function addOfficeHours(start: Date, hours: number, office: OfficeHours = DEFAULT_OFFICE_HOURS): Date {
   if (!(hours >= 0) || !Number.isFinite(start.getTime())) throw new RangeError('addOfficeHours needs a valid start and hours >= 0');
   if (office.closeMinute <= office.openMinute || office.days.length === 0) throw new RangeError('Office hours must open before they close, on at least one day');
+  const closed = new Set(office.holidays ?? []);
   let left = Math.round(hours * 60) * MINUTE;
   // Work in the zone's wall-clock time, converting back at the end (Asia/Pontianak has no DST).
   const offset = offsetMs(start, office.timeZone);
@@ -47,7 +51,9 @@ export function addOfficeHours(start: Date, hours: number, office: OfficeHours =
     const midnight = Math.floor(wall / DAY) * DAY;
     const open = midnight + office.openMinute * MINUTE;
     const close = midnight + office.closeMinute * MINUTE;
-    if (office.days.includes(weekdayOf(midnight)) && wall < close) {
+    // Wall-clock time is kept as if it were UTC, so the ISO date of `midnight` is the local date.
+    const working = office.days.includes(weekdayOf(midnight)) && !closed.has(new Date(midnight).toISOString().slice(0, 10));
+    if (working && wall < close) {
       const from = Math.max(wall, open);
       if (left <= close - from) {
         const end = from + left;
@@ -69,4 +75,22 @@ export function parseOfficeHours(text: string): { openMinute: number; closeMinut
   const openMinute = Number(m[1]) * 60 + Number(m[2]);
   const closeMinute = Number(m[3]) * 60 + Number(m[4]);
   return closeMinute > openMinute && closeMinute <= 24 * 60 ? { openMinute, closeMinute } : null;
+}
+
+/**
+ * Parses a list of closed dates, "2026-12-25, 2027-01-01" (commas or spaces between), into sorted unique
+ * YYYY-MM-DD strings; an empty text is no dates. Null when any entry is not a real calendar date.
+ */
+export function parseHolidays(text: string): string[] | null {
+  const entries = text.split(/[\s,]+/).filter((e) => e !== '');
+  const dates: string[] = [];
+  for (const e of entries) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(e);
+    if (!m) return null;
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    // Date rolls 2026-02-30 over to 2 March: a date that does not come back unchanged does not exist.
+    if (d.toISOString().slice(0, 10) !== e) return null;
+    dates.push(e);
+  }
+  return [...new Set(dates)].sort();
 }

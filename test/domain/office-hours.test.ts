@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { addOfficeHours, parseOfficeHours, DEFAULT_OFFICE_HOURS } from '../../domain/help/office-hours.ts';
+import { addOfficeHours, parseHolidays, parseOfficeHours, DEFAULT_OFFICE_HOURS } from '../../domain/help/office-hours.ts';
 import { pdpDeadline, pdpReminderDue } from '../../domain/incident/pdp-deadline.ts';
 
 /** WIB (UTC+7) wall time → the instant. */
@@ -29,6 +29,22 @@ describe('office hours (help-ticket SLA, Pasal 22): Monday–Friday 08:00–16:0
   it('spreads 24 office hours over three working days and a bit', () => {
     // Thursday 09:00: 7 h Thursday, 8 h Friday, 8 h Monday, 1 h Tuesday.
     expect(add('2026-11-26T09:00:00', 24)).toBe(wib('2026-12-01T09:00:00').toISOString());
+  });
+
+  it('stands still on listed holidays: Friday 15:00 + 4 h is Tuesday 11:00 when Monday is closed, and a holiday ticket starts the next working morning', () => {
+    const closed = { ...DEFAULT_OFFICE_HOURS, holidays: ['2026-11-30', '2026-12-25'] };
+    expect(addOfficeHours(wib('2026-11-27T15:00:00'), 4, closed).toISOString()).toBe(wib('2026-12-01T11:00:00').toISOString());
+    // Thursday 24 December 15:00: 1 h that day, Christmas Friday closed, then the weekend: Monday 28th.
+    expect(addOfficeHours(wib('2026-12-24T15:00:00'), 4, closed).toISOString()).toBe(wib('2026-12-28T11:00:00').toISOString());
+    expect(addOfficeHours(wib('2026-11-30T10:00:00'), 1, closed).toISOString()).toBe(wib('2026-12-01T09:00:00').toISOString());
+    // The date is the desk's own: 2026-11-29T20:00Z is already Monday 30 November 03:00 WIB, closed.
+    expect(addOfficeHours(new Date('2026-11-29T20:00:00Z'), 1, closed).toISOString()).toBe(wib('2026-12-01T09:00:00').toISOString());
+  });
+
+  it('reads a list of closed dates, and refuses what is not a calendar date', () => {
+    expect(parseHolidays('')).toEqual([]);
+    expect(parseHolidays(' 2027-01-01, 2026-12-25 2026-12-25,')).toEqual(['2026-12-25', '2027-01-01']);
+    for (const bad of ['2026-02-30', '25-12-2026', '2026-12-25;2027-01-01', 'Natal', '2026-13-01']) expect(parseHolidays(bad)).toBeNull();
   });
 
   it('honours other days and hours, and refuses nonsense', () => {

@@ -21,10 +21,13 @@ export interface OversightReport {
   readonly slaBreaches: number;
 }
 
-/** The help-ticket SLA deadlines (Pasal 22), in office hours from when the ticket was opened. */
+/**
+ * The help-ticket SLA deadlines (Pasal 22), in office hours from when the ticket was opened, or from the
+ * reporter's follow-up that put it back in the queue (follow-up-ticket.ts).
+ */
 export function slaDeadlines(p: DeskPorts, c: CaseRecord): { firstResponse: Date; resolution: Date } {
   const s = oversightOf(p);
-  const opened = new Date(c.createdAt);
+  const opened = new Date(c.details['followUpAt'] ?? c.createdAt);
   return { firstResponse: addOfficeHours(opened, s.firstResponseHours, s.officeHours), resolution: addOfficeHours(opened, s.resolutionHours, s.officeHours) };
 }
 
@@ -64,11 +67,13 @@ export async function runOversightSweep(p: DeskPorts, input: { now: Date }): Pro
   }
   for (const c of helps) {
     const { firstResponse, resolution } = slaDeadlines(p, c);
+    // Each follow-up round has its own deadlines, so its breaches are alerted too.
+    const round = c.details['followUpAt'] ? `:${c.details['followUpAt']}` : '';
     if (!c.details['firstResponseAt'] && now > firstResponse) {
-      sla.push(...ticketAlerts(c, 'sla:first', 'sla-breach', officers, { kind: 'first', deadline: deskTime(firstResponse.toISOString(), zone) }));
+      sla.push(...ticketAlerts(c, `sla:first${round}`, 'sla-breach', officers, { kind: 'first', deadline: deskTime(firstResponse.toISOString(), zone) }));
     }
     if (c.status !== 'escalated' && now > resolution) {
-      sla.push(...ticketAlerts(c, 'sla:resolution', 'sla-breach', officers, { kind: 'resolution', deadline: deskTime(resolution.toISOString(), zone) }));
+      sla.push(...ticketAlerts(c, `sla:resolution${round}`, 'sla-breach', officers, { kind: 'resolution', deadline: deskTime(resolution.toISOString(), zone) }));
     }
   }
 

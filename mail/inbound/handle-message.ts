@@ -8,6 +8,7 @@ import { isTicketKind } from '../../domain/requests/case-kind.ts';
 import { submitApplication } from '../../domain/use-cases/submit-application.ts';
 import { supplementApplication } from '../../domain/use-cases/supplement-application.ts';
 import { openTicket } from '../../domain/use-cases/open-ticket.ts';
+import { followUpTicket } from '../../domain/use-cases/follow-up-ticket.ts';
 import { limitSubject, takeAllowance } from '../../domain/use-cases/take-allowance.ts';
 import { acceptAgreement } from '../../domain/use-cases/accept-agreement.ts';
 import { supplementRevocation } from '../../domain/use-cases/supplement-revocation.ts';
@@ -150,8 +151,15 @@ export async function handleInbound(
       await archive(existing.id);
       return { outcome: 'supplement', caseId: existing.id, reason: r.ok ? r.value.status : r.code, folder: 'processed' };
     }
+    if (existing && isTicketKind(existing.kind)) {
+      // The reporter writes again on a ticket (as "ticket answered" invites): back in the queue if it was
+      // answered or resolved, kept with the ticket otherwise; acknowledged once per status.
+      const r = await followUpTicket(ports, tx, { ticketId: existing.id, email: sender, ...(replyTo ? { replyTo } : {}) });
+      await archive(existing.id);
+      return { outcome: 'supplement', caseId: existing.id, reason: r?.reopened ? 'follow_up' : 'attached', folder: 'processed' };
+    }
     if (existing) {
-      // A message on a thread that waits for nobody (under review, decided, a ticket): kept with its case.
+      // A message on a request's thread that waits for nobody (under review, decided): kept with its case.
       await archive(existing.id);
       await audit('mail.attach', existing.id, existing.status);
       return { outcome: 'supplement', caseId: existing.id, reason: 'attached', folder: 'processed' };

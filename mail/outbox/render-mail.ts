@@ -9,6 +9,7 @@ import { daysLeft } from '../../domain/certificates/reminders.ts';
 import { REVOCATION_GROUNDS } from '../../domain/revocation/revocation-grounds.ts';
 import { INCIDENT_CATEGORIES } from '../../domain/incident/incident-category.ts';
 import { CHANNELS } from '../../domain/requests/case-kind.ts';
+import { TICKET_STATUSES } from '../../domain/requests/request-status.ts';
 
 /** One e-mail, ready for the transport. */
 export interface RenderedMail {
@@ -113,6 +114,13 @@ interface TicketReceivedView extends Addressed {
 interface TicketAnsweredView extends Addressed {
   readonly ticketId: string;
   readonly answer: string;
+}
+
+interface TicketFollowUpView {
+  readonly ticketId: string;
+  readonly statusLabel: string;
+  /** The message put the ticket back in the officers' queue. */
+  readonly reopened: boolean;
 }
 
 interface RevocationReceivedView extends Addressed {
@@ -498,6 +506,13 @@ const BUILDERS = {
         isIncident: kind === 'incident', isHelp: kind === 'help', isComplaint: kind === 'complaint',
       },
     };
+  },
+  /** The reporter wrote again on a ticket's thread (follow-up-ticket.ts): at most once per status and round. */
+  'ticket-follow-up': (t, m): Built<TicketFollowUpView> => {
+    const ticketId = m.caseId('ticketId', 'TK');
+    const status = m.oneOf('status', TICKET_STATUSES);
+    const reopened = m.oneOf('reopened', ['yes', 'no'] as const) === 'yes';
+    return { subject: { ticketId }, view: { ticketId, statusLabel: t.message(`BOT.STATUS_${status}`), reopened } };
   },
   'ticket-answered': (_t, m): Built<TicketAnsweredView> => {
     const ticketId = m.caseId('ticketId', 'TK');

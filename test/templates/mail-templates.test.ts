@@ -104,6 +104,8 @@ const SAMPLES: readonly Sample[] = [
   { title: 'incident', template: 'ticket-received', tag: 'TK-2026-000045', model: { ticketId: 'TK-2026-000045', kind: 'incident' } },
   { title: 'help', template: 'ticket-received', tag: 'TK-2026-000046', model: { ticketId: 'TK-2026-000046', kind: 'help', name: 'Budi Santoso' } },
   { title: 'complaint', template: 'ticket-received', tag: 'TK-2026-000047', model: { ticketId: 'TK-2026-000047', kind: 'complaint' } },
+  { title: 'the reporter writes again after an answer', template: 'ticket-follow-up', tag: 'TK-2026-000046', model: { ticketId: 'TK-2026-000046', status: 'open', reopened: 'yes' } },
+  { title: 'the reporter writes again while BSrE is asked', template: 'ticket-follow-up', tag: 'TK-2026-000046', model: { ticketId: 'TK-2026-000046', status: 'escalated', reopened: 'no' } },
   {
     title: 'an officer answers', template: 'ticket-answered', tag: 'TK-2026-000046',
     model: {
@@ -374,6 +376,17 @@ describe('address and thread refusals (Pasal 15(2)c, 16(4))', () => {
 });
 
 describe('ticket mails (Pasal 9(7), 10(1)j, 22, 24)', () => {
+  it('tells a reporter whose follow-up reopened the ticket that it is back in the queue, and otherwise where it stands', () => {
+    const back = render('ticket-follow-up', { ticketId: 'TK-2026-000046', status: 'open', reopened: 'yes' });
+    expect(back.subject).toBe('[TK-2026-000046] Pesan lanjutan Anda diterima — sertifikat elektronik');
+    expect(back.text).toContain('kami buka kembali dan masuk lagi ke antrean petugas');
+    const kept = render('ticket-follow-up', { ticketId: 'TK-2026-000046', status: 'escalated', reopened: 'no' });
+    expect(kept.text).toContain('(status: diteruskan)');
+    expect(kept.text).not.toContain('buka kembali');
+    expect(() => render('ticket-follow-up', { ticketId: 'TK-2026-000046', status: 'approved', reopened: 'no' })).toThrow();
+    expect(() => render('ticket-follow-up', { ticketId: 'OP-2026-000123', status: 'open', reopened: 'yes' })).toThrow();
+  });
+
   const wording: Record<'incident' | 'help' | 'complaint', readonly string[]> = {
     incident: ['Laporan insiden keamanan', 'Pasal 24', 'teruskan kepada petugas', 'Pasal 18 ayat 2 dan 3'],
     help: ['Permintaan bantuan teknis', 'Pasal 22', 'BSrE'],

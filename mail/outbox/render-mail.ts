@@ -121,6 +121,8 @@ interface TicketFollowUpView {
   readonly statusLabel: string;
   /** The message put the ticket back in the officers' queue. */
   readonly reopened: boolean;
+  /** Resolved, and its lifecycle has no reopening (a complaint): a new matter needs a new mail. */
+  readonly closed: boolean;
 }
 
 interface RevocationReceivedView extends Addressed {
@@ -512,7 +514,7 @@ const BUILDERS = {
     const ticketId = m.caseId('ticketId', 'TK');
     const status = m.oneOf('status', TICKET_STATUSES);
     const reopened = m.oneOf('reopened', ['yes', 'no'] as const) === 'yes';
-    return { subject: { ticketId }, view: { ticketId, statusLabel: t.message(`BOT.STATUS_${status}`), reopened } };
+    return { subject: { ticketId }, view: { ticketId, statusLabel: t.message(`BOT.STATUS_${status}`), reopened, closed: !reopened && status === 'resolved' } };
   },
   'ticket-answered': (_t, m): Built<TicketAnsweredView> => {
     const ticketId = m.caseId('ticketId', 'TK');

@@ -106,6 +106,7 @@ const SAMPLES: readonly Sample[] = [
   { title: 'complaint', template: 'ticket-received', tag: 'TK-2026-000047', model: { ticketId: 'TK-2026-000047', kind: 'complaint' } },
   { title: 'the reporter writes again after an answer', template: 'ticket-follow-up', tag: 'TK-2026-000046', model: { ticketId: 'TK-2026-000046', status: 'open', reopened: 'yes' } },
   { title: 'the reporter writes again while BSrE is asked', template: 'ticket-follow-up', tag: 'TK-2026-000046', model: { ticketId: 'TK-2026-000046', status: 'escalated', reopened: 'no' } },
+  { title: 'the complainant writes again after it was resolved', template: 'ticket-follow-up', tag: 'TK-2026-000047', model: { ticketId: 'TK-2026-000047', status: 'resolved', reopened: 'no' } },
   {
     title: 'an officer answers', template: 'ticket-answered', tag: 'TK-2026-000046',
     model: {
@@ -383,6 +384,10 @@ describe('ticket mails (Pasal 9(7), 10(1)j, 22, 24)', () => {
     const kept = render('ticket-follow-up', { ticketId: 'TK-2026-000046', status: 'escalated', reopened: 'no' });
     expect(kept.text).toContain('(status: diteruskan)');
     expect(kept.text).not.toContain('buka kembali');
+    const closed = render('ticket-follow-up', { ticketId: 'TK-2026-000047', status: 'resolved', reopened: 'no' });
+    expect(closed.text).toContain('sudah selesai dan tidak dibuka kembali');
+    expect(closed.text).not.toContain('masih ditangani');
+    expect(closed.html).toContain('sudah selesai dan tidak dibuka kembali');
     expect(() => render('ticket-follow-up', { ticketId: 'TK-2026-000046', status: 'approved', reopened: 'no' })).toThrow();
     expect(() => render('ticket-follow-up', { ticketId: 'OP-2026-000123', status: 'open', reopened: 'yes' })).toThrow();
   });

@@ -55,6 +55,20 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
+/** A flag's value as quoted back in a refusal: one line (control and format characters become spaces), at most `max` characters. */
+export const oneLine = (s: string, max = 60): string => s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, max);
+
+/**
+ * A flag's whole number from `min` to `max`, written in digits only and no more of them than `max` has
+ * (spaces around are fine); null otherwise.
+ */
+export function wholeNumberWithin(text: string, min: number, max: number): number | null {
+  const digits = text.trim();
+  if (!new RegExp(`^\\d{1,${String(max).length}}$`).test(digits)) return null;
+  const n = Number(digits);
+  return n >= min && n <= max ? n : null;
+}
+
 /** `ra-desk …`: returns the exit code (0 ok, 1 failure, 2 bad usage or input). */
 export async function main(argv: readonly string[], io: Io = createIo()): Promise<number> {
   const [name, ...args] = argv;

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../main.ts';
-import { parseFlags } from '../main.ts';
+import { oneLine, parseFlags } from '../main.ts';
 import { EXIT, UsageError, type Io } from '../io.ts';
 import { every, reasonOf, type Scheduled } from '../service/schedule.ts';
 import { openApp, type App } from '../app.ts';
@@ -77,5 +77,3 @@ export async function runReminders(ctx: CommandContext): Promise<number> {
   }
 }
 
-/** What the operator typed, echoed safely on one line. */
-const oneLine = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 60);

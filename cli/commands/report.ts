@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandContext } from '../main.ts';
-import { parseFlags } from '../main.ts';
+import { oneLine, parseFlags } from '../main.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { openApp } from '../app.ts';
 import { createReportSource } from '../../storage/repositories/report-source.ts';
@@ -36,7 +36,7 @@ export async function runReport(ctx: CommandContext): Promise<number> {
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (e) {
-    throw new UsageError('REPORT.OUT_UNWRITABLE', { dir: oneLine(outDir), reason: (e as NodeJS.ErrnoException).code ?? 'error' });
+    throw new UsageError('REPORT.OUT_UNWRITABLE', { dir: oneLine(outDir, 200), reason: (e as NodeJS.ErrnoException).code ?? 'error' });
   }
 
   const app = await openApp(config);
@@ -77,4 +77,3 @@ function writeAtomically(files: readonly (readonly [string, string])[]): void {
   }
 }
 
-const oneLine = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 200);

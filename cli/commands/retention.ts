@@ -1,5 +1,5 @@
 import type { CommandContext } from '../main.ts';
-import { parseFlags } from '../main.ts';
+import { oneLine, parseFlags, wholeNumberWithin } from '../main.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { openApp } from '../app.ts';
 import { parseIsoTime } from './reminders.ts';
@@ -17,8 +17,8 @@ export async function runRetention(ctx: CommandContext): Promise<number> {
   if (positionals.length > 0) throw new UsageError('RETENTION.USAGE');
   const now = values.now === undefined ? undefined : parseIsoTime(values.now);
   if (now === null) throw new UsageError('RETENTION.BAD_NOW', { given: oneLine(values.now ?? '') });
-  const yearsFlag = values.years === undefined ? undefined : /^\d{1,3}$/.test(values.years.trim()) ? Number(values.years.trim()) : NaN;
-  if (yearsFlag !== undefined && !(yearsFlag >= 1 && yearsFlag <= 100)) throw new UsageError('RETENTION.BAD_YEARS', { given: oneLine(values.years ?? '') });
+  const yearsFlag = values.years === undefined ? undefined : wholeNumberWithin(values.years, 1, 100);
+  if (yearsFlag === null) throw new UsageError('RETENTION.BAD_YEARS', { given: oneLine(values.years ?? '') });
 
   const config = await ctx.config();
   const app = await openApp(config);
@@ -33,4 +33,3 @@ export async function runRetention(ctx: CommandContext): Promise<number> {
   }
 }
 
-const oneLine = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 60);

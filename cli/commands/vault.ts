@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../main.ts';
-import { parseFlags } from '../main.ts';
+import { oneLine, parseFlags, wholeNumberWithin } from '../main.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { openDatabase } from '../../storage/data-source.ts';
 import { decodeMasterKey, readMasterKeyFile } from '../../storage/crypto/keys.ts';
@@ -18,8 +18,8 @@ async function runSweep(ctx: CommandContext, rest: readonly string[]): Promise<n
   const { values, positionals } = parseFlags(rest, { 'older-than-hours': { type: 'string' }, 'dry-run': { type: 'boolean' } });
   if (positionals.length > 0) throw new UsageError('VAULT.USAGE');
   const given = values['older-than-hours'];
-  const hours = given === undefined ? DEFAULT_SWEEP_HOURS : /^\d{1,4}$/.test(given.trim()) ? Number(given.trim()) : NaN;
-  if (!(hours >= 1 && hours <= 8760)) throw new UsageError('VAULT.BAD_HOURS', { given: oneLine(given ?? '') });
+  const hours = given === undefined ? DEFAULT_SWEEP_HOURS : wholeNumberWithin(given, 1, 8760);
+  if (hours === null) throw new UsageError('VAULT.BAD_HOURS', { given: oneLine(given ?? '') });
   const dryRun = values['dry-run'] === true;
 
   const app = await openApp(await ctx.config());
@@ -38,7 +38,6 @@ async function runSweep(ctx: CommandContext, rest: readonly string[]): Promise<n
 /** Long enough that no transaction still running can own the file: a sync's transaction lasts seconds. */
 const DEFAULT_SWEEP_HOURS = 24;
 
-const oneLine = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 60);
 
 /**
  * `ra-desk vault rotate-key [--new-key-file PATH]`: a new master key for the vault, the NIK fields, the

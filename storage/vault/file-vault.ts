@@ -37,7 +37,7 @@ export interface FileVaultOptions {
 export const documentPath = (fileId: string): string => `vault/${fileId.slice(0, 2)}/${fileId}.bin`;
 
 /** Whether a row's path keeps to the vault layout (and so cannot point outside the vault folder). */
-const isVaultPath = (path: string): boolean => {
+export const isVaultPath = (path: string): boolean => {
   const id = /^vault\/[0-9a-f]{2}\/([0-9a-f-]{36})\.bin$/.exec(path)?.[1];
   return id !== undefined && isUuid(id) && path === documentPath(id);
 };

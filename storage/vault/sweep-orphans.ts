@@ -2,10 +2,9 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../domain/audit/audit-event.ts';
-import { isUuid } from '../../domain/shared/uuid.ts';
 import type { StoredAuditLog } from '../audit/audit-log.ts';
 import { DocumentSchema } from '../entities/schemas.ts';
-import { documentPath } from './file-vault.ts';
+import { isVaultPath } from './file-vault.ts';
 
 export interface SweepOptions {
   readonly ds: DataSource;
@@ -85,10 +84,8 @@ async function vaultFiles(dataDir: string): Promise<string[]> {
   for (const folder of folders) {
     if (!folder.isDirectory() || !/^[0-9a-f]{2}$/.test(folder.name)) continue;
     for (const entry of await readdir(join(root, folder.name), { withFileTypes: true })) {
-      const id = /^(.{36})\.bin$/.exec(entry.name)?.[1];
-      if (!entry.isFile() || id === undefined || !isUuid(id)) continue;
-      const path = documentPath(id);
-      if (path === `vault/${folder.name}/${entry.name}`) paths.push(path);
+      const path = `vault/${folder.name}/${entry.name}`;
+      if (entry.isFile() && isVaultPath(path)) paths.push(path);
     }
   }
   return paths;

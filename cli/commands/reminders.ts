@@ -7,6 +7,7 @@ import { createReminderStore } from '../../storage/repositories/reminder-store.t
 import { sendReminders, type ReminderRunReport } from '../../domain/use-cases/send-reminders.ts';
 import { parseReminderDays } from '../../domain/certificates/reminders.ts';
 import { sendBsreReminders, type BsreReminderReport } from '../../domain/use-cases/send-bsre-reminders.ts';
+import { isCalendarDate } from '../../domain/shared/calendar-date.ts';
 
 /** How often `serve` sweeps: hourly keeps a reminder within an hour of its threshold; the sweep is cheap. */
 export const REMINDER_INTERVAL_MS = 3_600_000;
@@ -18,9 +19,7 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d
 export function parseIsoTime(text: string): Date | null {
   const m = ISO_TIME.exec(text.trim());
   if (!m) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return null;
+  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return null;
   const at = new Date(text.trim());
   return Number.isFinite(at.getTime()) ? at : null;
 }

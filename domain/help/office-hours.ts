@@ -1,3 +1,5 @@
+import { isCalendarDate } from '../shared/calendar-date.ts';
+
 /**
  * Office hours of the desk (help-ticket SLA, Pasal 22): which weekdays and which hours of the day count,
  * in the desk's time zone, and which dates the office is closed (national holidays and cuti bersama,
@@ -86,10 +88,7 @@ export function parseHolidays(text: string): string[] | null {
   const dates: string[] = [];
   for (const e of entries) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(e);
-    if (!m) return null;
-    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-    // Date rolls 2026-02-30 over to 2 March: a date that does not come back unchanged does not exist.
-    if (d.toISOString().slice(0, 10) !== e) return null;
+    if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return null;
     dates.push(e);
   }
   return [...new Set(dates)].sort();
